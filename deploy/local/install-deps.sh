@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Parcours builds, tests and runs with.
+# Idempotent: packages already present are left alone, so a second run costs one dpkg query.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
+  # libraries
+  librdkafka-dev librocksdb-dev nlohmann-json3-dev libvalijson-dev prometheus-cpp-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libboost-system-dev
+  libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
+  # broker and tools around it
+  maven openjdk-17-jre-headless kcat curl
+  # foreign subscriber test
+  python3-confluent-kafka python3-jsonschema
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
