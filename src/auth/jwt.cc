@@ -1,0 +1,131 @@
+#include "auth/jwt.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace parcours::auth {
+
+namespace {
+
+std::string hmac_sha256(std::string_view key, std::string_view msg) {
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state st;
+  crypto_auth_hmacsha256_init(&st, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  crypto_auth_hmacsha256_update(&st, reinterpret_cast<const unsigned char*>(msg.data()),
+                                msg.size());
+  crypto_auth_hmacsha256_final(&st, mac);
+  return std::string(reinterpret_cast<const char*>(mac), sizeof mac);
+}
+
+}  // namespace
+
+bool Principal::has_role(std::string_view r) const {
+  return std::find(roles.begin(), roles.end(), r) != roles.end();
+}
+
+std::string base64url(std::string_view bytes) {
+  const std::size_t len =
+      sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  std::string out(len, '\0');
+  sodium_bin2base64(out.data(), len, reinterpret_cast<const unsigned char*>(bytes.data()),
+                    bytes.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(len - 1);
+  return out;
+}
+
+std::optional<std::string> unbase64url(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string sign_hs256(const nlohmann::json& claims, std::string_view secret) {
+  const std::string header = base64url(R"({"alg":"HS256","typ":"JWT"})");
+  const std::string body = base64url(claims.dump());
+  const std::string signing_input = header + "." + body;
+  return signing_input + "." + base64url(hmac_sha256(secret, signing_input));
+}
+
+std::optional<JwtVerifier> JwtVerifier::create(JwtOptions options, std::string* error) {
+  if (sodium_init() < 0) {
+    if (error) *error = "libsodium failed to start";
+    return std::nullopt;
+  }
+  if (options.hs256_secret.size() < 32) {
+    if (error) *error = "PARCOURS_JWT_SECRET must be at least 32 bytes";
+    return std::nullopt;
+  }
+  return JwtVerifier(std::move(options));
+}
+
+std::optional<Principal> JwtVerifier::verify(std::string_view token,
+                                             std::chrono::system_clock::time_point now,
+                                             std::string* reason) const {
+  auto fail = [&](const char* why) -> std::optional<Principal> {
+    if (reason) *reason = why;
+    return std::nullopt;
+  };
+  if (token.empty()) return fail("no bearer token");
+  if (token.size() > 8192) return fail("token too long");
+  const auto dot1 = token.find('.');
+  const auto dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
+    return fail("token is not a JWS compact serialisation");
+  }
+  auto header_raw = unbase64url(token.substr(0, dot1));
+  auto body_raw = unbase64url(token.substr(dot1 + 1, dot2 - dot1 - 1));
+  auto sig = unbase64url(token.substr(dot2 + 1));
+  if (!header_raw || !body_raw || !sig) return fail("token is not base64url");
+  auto header = nlohmann::json::parse(*header_raw, nullptr, false);
+  if (header.is_discarded() || !header.is_object()) return fail("token header is not JSON");
+  // The algorithm is fixed by configuration, never chosen by the token ("none" attacks).
+  if (header.value("alg", "") != "HS256") return fail("token algorithm is not HS256");
+  const std::string expected = hmac_sha256(options_.hs256_secret, token.substr(0, dot2));
+  if (sig->size() != expected.size() ||
+      sodium_memcmp(sig->data(), expected.data(), expected.size()) != 0) {
+    return fail("bad token signature");
+  }
+  auto claims = nlohmann::json::parse(*body_raw, nullptr, false);
+  if (claims.is_discarded() || !claims.is_object()) return fail("token claims are not JSON");
+
+  Principal p;
+  const auto sub = claims.find("sub");
+  if (sub == claims.end() || !sub->is_string() || sub->get_ref<const std::string&>().empty()) {
+    return fail("token has no sub");
+  }
+  p.sub = sub->get<std::string>();
+  if (auto org = claims.find("org"); org != claims.end()) {
+    if (!org->is_string()) return fail("token org is not a string");
+    p.org = org->get<std::string>();
+  }
+  if (auto roles = claims.find("roles"); roles != claims.end()) {
+    if (!roles->is_array()) return fail("token roles is not an array");
+    for (const auto& r : *roles) {
+      if (!r.is_string()) return fail("token roles must be strings");
+      p.roles.push_back(r.get<std::string>());
+    }
+  }
+  const long long now_s =
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  const long long leeway = options_.leeway.count();
+  const auto exp = claims.find("exp");
+  if (exp == claims.end() || !exp->is_number_integer()) return fail("token has no exp");
+  p.exp = exp->get<long long>();
+  if (now_s > p.exp + leeway) return fail("token expired");
+  if (auto nbf = claims.find("nbf"); nbf != claims.end()) {
+    if (!nbf->is_number_integer()) return fail("token nbf is not a number");
+    if (now_s + leeway < nbf->get<long long>()) return fail("token not yet valid");
+  }
+  return p;
+}
+
+}  // namespace parcours::auth

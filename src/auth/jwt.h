@@ -1,0 +1,59 @@
+// Bearer tokens: JWT (RFC 7519) signed with HS256 (RFC 7518 §3.2).
+//
+// Claims Parcours reads: `sub` (the user, required), `org` (the organisation id; optional
+// only for admins), `roles` (array of strings: "admin", "auditor"), `exp` (required), `nbf`,
+// `iat`. The organisation's kind and habilitation are never taken from the token: they come
+// from the registry (ARCHITECTURE §7).
+//
+// Thread-safety: JwtVerifier is immutable after construction; verify() may be called from any
+// thread.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace parcours::auth {
+
+struct Principal {
+  std::string sub;
+  std::string org;  // empty if the token has none
+  std::vector<std::string> roles;
+  long long exp = 0;
+  bool has_role(std::string_view r) const;
+  bool admin() const { return has_role("admin"); }
+};
+
+struct JwtOptions {
+  // HS256 secret (PARCOURS_JWT_SECRET). At least 32 bytes, or the verifier refuses to start.
+  std::string hs256_secret;
+  // Tolerated clock difference for exp and nbf. Default: 60 s.
+  std::chrono::seconds leeway{60};
+};
+
+class JwtVerifier {
+ public:
+  // nullopt (and *error) if the options cannot verify anything safely.
+  static std::optional<JwtVerifier> create(JwtOptions options, std::string* error);
+
+  // The principal of a valid token; nullopt and a reason (never containing the token) for
+  // a missing, malformed, badly signed, expired or not-yet-valid one.
+  std::optional<Principal> verify(std::string_view token, std::chrono::system_clock::time_point now,
+                                  std::string* reason) const;
+
+ private:
+  explicit JwtVerifier(JwtOptions o) : options_(std::move(o)) {}
+  JwtOptions options_;
+};
+
+// Signs claims with HS256 (development tokens, tests, `parcours token`).
+std::string sign_hs256(const nlohmann::json& claims, std::string_view secret);
+
+std::string base64url(std::string_view bytes);
+std::optional<std::string> unbase64url(std::string_view text);
+
+}  // namespace parcours::auth

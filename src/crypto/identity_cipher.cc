@@ -1,0 +1,180 @@
+#include "crypto/identity_cipher.h"
+
+#include <sodium.h>
+
+#include <cstdlib>
+#include <vector>
+
+namespace parcours::crypto {
+
+namespace {
+constexpr std::string_view kAlg = "xchacha20poly1305-ietf";
+constexpr std::string_view kDataKeyId = "dk1";
+constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+constexpr std::size_t kTag = crypto_aead_xchacha20poly1305_ietf_ABYTES;
+
+const unsigned char* bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+
+std::string seal(std::string_view plain, const DataKey& key, std::string_view ad,
+                 std::string* nonce_b64) {
+  unsigned char nonce[kNonce];
+  randombytes_buf(nonce, sizeof nonce);
+  std::vector<unsigned char> out(plain.size() + kTag);
+  unsigned long long out_len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(out.data(), &out_len, bytes(plain), plain.size(),
+                                             bytes(ad), ad.size(), nullptr, nonce, key.data());
+  *nonce_b64 = base64(nonce, sizeof nonce);
+  return base64(out.data(), out_len);
+}
+
+std::optional<std::string> open(std::string_view nonce_b64, std::string_view cipher_b64,
+                                const DataKey& key, std::string_view ad) {
+  auto nonce = unbase64(nonce_b64);
+  auto cipher = unbase64(cipher_b64);
+  if (!nonce || !cipher || nonce->size() != kNonce || cipher->size() < kTag) return std::nullopt;
+  std::string plain(cipher->size() - kTag, '\0');
+  unsigned long long plain_len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          reinterpret_cast<unsigned char*>(plain.data()), &plain_len, nullptr, bytes(*cipher),
+          cipher->size(), bytes(ad), ad.size(), bytes(*nonce), key.data()) != 0) {
+    return std::nullopt;
+  }
+  plain.resize(plain_len);
+  return plain;
+}
+
+std::string key_ad(std::string_view journey_id) {
+  return "parcours-data-key:" + std::string(journey_id);
+}
+
+const std::string* string_member(const nlohmann::json& j, const char* name) {
+  if (!j.is_object()) return nullptr;
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_string()) return nullptr;
+  return &it->get_ref<const std::string&>();
+}
+}  // namespace
+
+void ensure_sodium() {
+  if (sodium_init() < 0) std::abort();
+}
+
+std::string base64(const unsigned char* data, std::size_t size) {
+  const std::size_t len = sodium_base64_encoded_len(size, sodium_base64_VARIANT_ORIGINAL);
+  std::string out(len, '\0');
+  sodium_bin2base64(out.data(), len, data, size, sodium_base64_VARIANT_ORIGINAL);
+  out.resize(len - 1);  // drop the terminating NUL
+  return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  std::string out(text.size(), '\0');
+  std::size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return std::nullopt;
+  }
+  out.resize(len);
+  return out;
+}
+
+std::optional<MasterKeyRing> MasterKeyRing::parse(std::string_view spec, std::string* error) {
+  MasterKeyRing ring;
+  std::size_t pos = 0;
+  while (pos <= spec.size()) {
+    const std::size_t end = std::min(spec.find(',', pos), spec.size());
+    const std::string_view item = spec.substr(pos, end - pos);
+    const std::size_t colon = item.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      if (error) *error = "master key entries must be kid:base64";
+      return std::nullopt;
+    }
+    auto raw = unbase64(item.substr(colon + 1));
+    if (!raw || raw->size() != 32) {
+      if (error)
+        *error =
+            "master key '" + std::string(item.substr(0, colon)) + "' is not 32 bytes of base64";
+      return std::nullopt;
+    }
+    DataKey k{};
+    std::copy(raw->begin(), raw->end(), k.begin());
+    std::string kid(item.substr(0, colon));
+    if (ring.current_.empty()) ring.current_ = kid;
+    ring.keys_[kid] = k;
+    pos = end + 1;
+  }
+  return ring;
+}
+
+MasterKeyRing MasterKeyRing::generate(std::string kid) {
+  ensure_sodium();
+  MasterKeyRing ring;
+  ring.current_ = kid;
+  ring.keys_[std::move(kid)] = new_data_key();
+  return ring;
+}
+
+std::string MasterKeyRing::spec() const {
+  const DataKey& k = keys_.at(current_);
+  return current_ + ":" + base64(k.data(), k.size());
+}
+
+const DataKey* MasterKeyRing::find(std::string_view kid) const {
+  auto it = keys_.find(kid);
+  return it == keys_.end() ? nullptr : &it->second;
+}
+
+DataKey new_data_key() {
+  ensure_sodium();
+  DataKey k{};
+  crypto_aead_xchacha20poly1305_ietf_keygen(k.data());
+  return k;
+}
+
+nlohmann::json wrap_data_key(const DataKey& key, std::string_view journey_id,
+                             const MasterKeyRing& ring) {
+  std::string nonce;
+  const std::string wrapped =
+      seal(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
+           *ring.find(ring.current_kid()), key_ad(journey_id), &nonce);
+  return {{"kid", ring.current_kid()}, {"nonce", nonce}, {"wrapped", wrapped}};
+}
+
+std::optional<DataKey> unwrap_data_key(const nlohmann::json& wrapped, std::string_view journey_id,
+                                       const MasterKeyRing& ring) {
+  const auto* kid = string_member(wrapped, "kid");
+  const auto* nonce = string_member(wrapped, "nonce");
+  const auto* body = string_member(wrapped, "wrapped");
+  if (!kid || !nonce || !body) return std::nullopt;
+  const DataKey* master = ring.find(*kid);
+  if (!master) return std::nullopt;
+  auto plain = open(*nonce, *body, *master, key_ad(journey_id));
+  if (!plain || plain->size() != 32) return std::nullopt;
+  DataKey k{};
+  std::copy(plain->begin(), plain->end(), k.begin());
+  return k;
+}
+
+nlohmann::json seal_identity(const nlohmann::json& clear, const DataKey& key,
+                             std::string_view journey_id) {
+  std::string nonce;
+  const std::string cipher = seal(clear.dump(), key, journey_id, &nonce);
+  return {{"alg", kAlg}, {"kid", kDataKeyId}, {"nonce", nonce}, {"ciphertext", cipher}};
+}
+
+std::optional<nlohmann::json> open_identity(const nlohmann::json& sealed, const DataKey& key,
+                                            std::string_view journey_id) {
+  const auto* alg = string_member(sealed, "alg");
+  const auto* nonce = string_member(sealed, "nonce");
+  const auto* cipher = string_member(sealed, "ciphertext");
+  if (!alg || *alg != kAlg || !nonce || !cipher) return std::nullopt;
+  auto plain = open(*nonce, *cipher, key, journey_id);
+  if (!plain) return std::nullopt;
+  auto j = nlohmann::json::parse(*plain, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+}  // namespace parcours::crypto

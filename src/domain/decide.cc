@@ -1,0 +1,48 @@
+#include "domain/decide.h"
+
+#include "domain/command_spec.h"
+#include "domain/ruleset.h"
+
+namespace parcours::domain {
+
+bool is_journey_command(std::string_view type) {
+  return find_command_spec(type) != nullptr;
+}
+
+std::vector<std::string_view> journey_command_types() {
+  std::vector<std::string_view> out;
+  for (const auto& s : command_specs()) out.push_back(s.type);
+  return out;
+}
+
+Result<Decision> decide(const JourneyState& state, const Command& cmd, const DecisionContext& ctx) {
+  const CommandSpec* spec = find_command_spec(cmd.type);
+  if (!spec) return malformed("unknown command type '" + cmd.type.substr(0, 64) + "'");
+
+  const Actor& actor = ctx.actor;
+  if (!actor.system && !actor.admin) {
+    if (!actor.org) return forbidden("organisation '" + actor.org_id + "' is not registered");
+    if (!actor.org->active) return forbidden("organisation '" + actor.org_id + "' is deactivated");
+  }
+
+  if (spec->opens_journey) {
+    if (state.exists()) return conflict("journey_exists", "journey already exists");
+  } else if (!state.exists()) {
+    return not_found("no journey with this id");
+  }
+  if (cmd.expected_version && *cmd.expected_version != state.version) {
+    return conflict("version_conflict", "journey is at version " + std::to_string(state.version) +
+                                            ", not " + std::to_string(*cmd.expected_version));
+  }
+  if (!spec->senders.allows(actor)) {
+    return forbidden(std::string(cmd.type) + " may not be sent by this organisation's kind");
+  }
+
+  Result<Decision> result = spec->decide(state, cmd, ctx);
+  if (result.ok() && result->ruleset.empty()) {
+    result->ruleset = ctx.rules->in_force_on(ctx.today).id;
+  }
+  return result;
+}
+
+}  // namespace parcours::domain

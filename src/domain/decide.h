@@ -1,0 +1,38 @@
+// The domain core's entry points (ARCHITECTURE §6). Pure and deterministic: no clock, no I/O.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "domain/command.h"
+#include "domain/journey_state.h"
+#include "domain/organization.h"
+#include "domain/result.h"
+
+namespace parcours::domain {
+
+// Decides a journey command against the journey's current state.
+// Returns the events to append (at least one), or the rejection with its rule code.
+// Checks common to every command, in this order: known type (400 malformed), the actor's
+// organisation registered and active (403 forbidden), the journey exists (404 not_found,
+// except OpenJourney) and is not erased, If-Match (409 version_conflict), the actor's kind
+// allowed for the command (403 forbidden), then the command's own fields and rules.
+Result<Decision> decide(const JourneyState& state, const Command& cmd, const DecisionContext& ctx);
+
+// Applies one recorded event to the state. Total: an unknown event type only advances the
+// version (forward compatibility: a newer writer's events replay on an older reader).
+void evolve(JourneyState& state, const RecordedEvent& event);
+
+// Organisation commands (JOURNEY §2), admin only. `current` is the organisation's registry
+// entry, or nullptr if it was never registered.
+Result<Decision> decide_org(const Organization* current, const Command& cmd,
+                            const DecisionContext& ctx);
+// Applies one org event to the registry.
+void evolve_org(OrgMap& registry, const RecordedEvent& event);
+
+bool is_journey_command(std::string_view type);
+bool is_org_command(std::string_view type);
+// Every journey command type, for documentation and tests.
+std::vector<std::string_view> journey_command_types();
+
+}  // namespace parcours::domain

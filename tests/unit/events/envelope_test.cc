@@ -1,0 +1,146 @@
+#include "events/envelope.h"
+
+#include <gtest/gtest.h>
+
+#include "events/hash_chain.h"
+#include "events/schema_catalog.h"
+
+namespace parcours::events {
+namespace {
+
+domain::RecordedEvent followup(long seq, const std::string& prev) {
+  domain::RecordedEvent e;
+  e.type = "followup.recorded";
+  e.subject = "j-42";
+  e.seq = seq;
+  e.prevhash = prev;
+  e.time = "2026-11-23T10:00:00.000Z";
+  e.command_id = "k" + std::to_string(seq);
+  e.actor = "alice";
+  e.actor_org = "ft-annecy";
+  e.ruleset = "iae-2021-01-01";
+  e.data = {
+      {"followup_id", "f" + std::to_string(seq)}, {"date", "2026-11-23"}, {"kind", "interview"}};
+  return e;
+}
+
+std::vector<nlohmann::json> chain(int n) {
+  std::vector<nlohmann::json> out;
+  std::string prev(kZeroHash);
+  for (int i = 1; i <= n; ++i) {
+    auto e = followup(i, prev);
+    out.push_back(seal(e, kJourneySource));
+    prev = e.hash;
+  }
+  return out;
+}
+
+TEST(Canonical, SortsKeysAndDropsWhitespace) {
+  auto j = nlohmann::json::parse(R"({ "b": 1, "a": {"d": "é", "c": [1, 2]} })");
+  EXPECT_EQ(canonical(j), R"({"a":{"c":[1,2],"d":"é"},"b":1})");
+}
+
+TEST(Sha256, KnownVector) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Envelope, SealHasEveryCloudEventsMemberAndRoundTrips) {
+  auto e = followup(1, std::string(kZeroHash));
+  auto env = seal(e, kJourneySource);
+  EXPECT_EQ(env["specversion"], "1.0");
+  EXPECT_EQ(env["id"], "j-42.1");
+  EXPECT_EQ(env["subject"], "j-42");
+  EXPECT_EQ(env["dataschema"], "urn:parcours:event:followup.recorded:v1");
+  EXPECT_EQ(env["hash"], e.hash);
+  EXPECT_EQ(env["hash"], compute_hash(env));
+  EXPECT_TRUE(SchemaCatalog::standard().validate(env).empty());
+  auto back = decode_record(env.dump());
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->hash, e.hash);
+  EXPECT_EQ(back->seq, 1);
+  EXPECT_EQ(to_envelope(*back, kJourneySource), env);
+}
+
+TEST(Envelope, DecodeRefusesBrokenEnvelopes) {
+  DecodeError err;
+  EXPECT_FALSE(decode_record("not json", &err));
+  EXPECT_FALSE(decode_record("[]", &err));
+  auto env = chain(1)[0];
+  env.erase("seq");
+  EXPECT_FALSE(decode_record(env.dump(), &err));
+  EXPECT_NE(err.what.find("seq"), std::string::npos);
+  env = chain(1)[0];
+  env["specversion"] = "0.3";
+  EXPECT_FALSE(decode_record(env.dump(), &err));
+}
+
+TEST(HashChain, AnIntactChainVerifies) {
+  ChainVerifier v;
+  for (const auto& env : chain(5)) EXPECT_FALSE(v.add(env));
+  EXPECT_EQ(v.events(), 5);
+  EXPECT_EQ(v.head_hash(), chain(5).back()["hash"]);
+}
+
+TEST(HashChain, DetectsATamperedEvent) {
+  auto c = chain(4);
+  c[2]["data"]["kind"] = "referral";  // content changed, hash kept
+  ChainVerifier v;
+  std::vector<ChainBreak> breaks;
+  for (const auto& env : c) {
+    if (auto b = v.add(env)) breaks.push_back(*b);
+  }
+  ASSERT_EQ(breaks.size(), 1u);
+  EXPECT_EQ(breaks[0].seq, 3);
+  EXPECT_EQ(breaks[0].kind, "hash_mismatch");
+}
+
+TEST(HashChain, DetectsAReHashedForgery) {
+  // A forger who recomputes the hash of the altered event still breaks the next prevhash.
+  auto c = chain(4);
+  c[1]["data"]["kind"] = "referral";
+  c[1]["hash"] = compute_hash(c[1]);
+  ChainVerifier v;
+  std::vector<ChainBreak> breaks;
+  for (const auto& env : c) {
+    if (auto b = v.add(env)) breaks.push_back(*b);
+  }
+  ASSERT_EQ(breaks.size(), 1u);
+  EXPECT_EQ(breaks[0].seq, 3);
+  EXPECT_EQ(breaks[0].kind, "prevhash_mismatch");
+}
+
+TEST(HashChain, DetectsASeqGap) {
+  auto c = chain(4);
+  c.erase(c.begin() + 1);
+  ChainVerifier v;
+  std::vector<ChainBreak> breaks;
+  for (const auto& env : c) {
+    if (auto b = v.add(env)) breaks.push_back(*b);
+  }
+  ASSERT_GE(breaks.size(), 1u);
+  EXPECT_EQ(breaks[0].kind, "seq_gap");
+  EXPECT_EQ(breaks[0].seq, 3);
+}
+
+TEST(Schemas, EveryFileCompilesAndTypesAreListed) {
+  const auto& cat = SchemaCatalog::standard();
+  EXPECT_TRUE(cat.has("journey.opened"));
+  EXPECT_TRUE(cat.has("followup.recorded"));
+  EXPECT_FALSE(cat.has("nothing.happened"));
+  EXPECT_FALSE(cat.validate_data("nothing.happened", nlohmann::json::object()).empty());
+}
+
+TEST(Schemas, RejectWhatTheCatalogueForbids) {
+  auto env = chain(1)[0];
+  env["data"]["kind"] = "coffee";
+  EXPECT_FALSE(SchemaCatalog::standard().validate(env).empty());
+  env = chain(1)[0];
+  env["data"]["date"] = "2025-02-30";
+  EXPECT_FALSE(SchemaCatalog::standard().validate(env).empty());
+  env = chain(1)[0];
+  env["unexpected"] = true;
+  EXPECT_FALSE(SchemaCatalog::standard().validate(env).empty());
+}
+
+}  // namespace
+}  // namespace parcours::events
