@@ -1,0 +1,72 @@
+// State shared by the server and all its connections. Internal to parcours_http.
+//
+// Connections hold it by shared_ptr, so it outlives every connection (and every Responder that
+// still reaches one), whatever the order of destruction at shutdown.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
+
+#include "http/options.h"
+#include "http/request.h"
+
+namespace parcours::http::detail {
+
+class Connection;
+
+struct ServerState {
+  ServerState(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
+
+  const ServerOptions options;
+  const Handler handler;
+
+  // Counters (Stats). Relaxed: each is a metric on its own.
+  std::atomic<std::uint64_t> connections_open{0};
+  std::atomic<std::uint64_t> connections_total{0};
+  std::atomic<std::uint64_t> requests_total{0};
+  std::atomic<std::uint64_t> rejected_too_large{0};
+  std::atomic<std::uint64_t> rejected_headers{0};
+  std::atomic<std::uint64_t> rejected_malformed{0};
+  std::atomic<std::uint64_t> rejected_overload{0};
+  std::atomic<std::uint64_t> read_timeouts{0};
+  std::atomic<std::uint64_t> handler_timeouts{0};
+  std::atomic<std::uint64_t> handler_errors{0};
+
+  // Set once stop() begins; connections then answer with `Connection: close`.
+  std::atomic<bool> draining{false};
+
+  // Every live connection, so stop() can drain or close them. A connection adds itself through
+  // add_connection and removes itself in its destructor; `all_closed` is notified when the
+  // registry empties.
+  std::mutex registry_mutex;
+  std::unordered_map<const Connection*, std::weak_ptr<Connection>> registry;  // by registry_mutex
+  bool refuse_new = false;                                                    // by registry_mutex
+  std::condition_variable all_closed;
+
+  // Responders post onto connection strands only while `accepting_responses` holds, under a
+  // shared lock; stop() clears it under the exclusive lock before it stops the io_context, so
+  // no Responder ever touches an io_context being destroyed.
+  std::shared_mutex responder_gate;
+  bool accepting_responses = true;  // by responder_gate
+
+  // Registers `c`; false once stop() began (the connection must then be dropped).
+  bool add_connection(const std::shared_ptr<Connection>& c) {
+    std::lock_guard lock(registry_mutex);
+    if (refuse_new) return false;
+    registry.emplace(c.get(), c);
+    return true;
+  }
+
+  void remove_connection(const Connection* c) {
+    std::lock_guard lock(registry_mutex);
+    registry.erase(c);
+    if (registry.empty()) all_closed.notify_all();
+  }
+};
+
+}  // namespace parcours::http::detail
