@@ -190,10 +190,10 @@ void Server::Impl::stop(std::chrono::milliseconds grace) {
     wait_all_closed(std::chrono::steady_clock::now() + kAbortWait);
   }
 
-  // 4. Responders become no-ops before the io_context stops (see ServerState::responder_gate).
+  // 4. Responders become no-ops before the io_context stops (see ResponderGate).
   {
-    std::unique_lock gate(state->responder_gate);
-    state->accepting_responses = false;
+    std::unique_lock gate(state->gate->mutex);
+    state->gate->open = false;
   }
   work.reset();
   ioc.stop();

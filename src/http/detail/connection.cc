@@ -83,12 +83,12 @@ void Connection::abort() {
   close();
 }
 
-void Connection::deliver(const std::shared_ptr<ServerState>& state,
+void Connection::deliver(const std::shared_ptr<ResponderGate>& gate,
                          const std::weak_ptr<Connection>& weak, std::uint64_t seq,
                          Response&& response) {
-  std::shared_lock gate(state->responder_gate);
-  if (!state->accepting_responses) return;
-  // Declared after `gate`, so released before it: if this is the last reference, the connection
+  std::shared_lock lock(gate->mutex);
+  if (!gate->open) return;
+  // Declared after `lock`, so released before it: if this is the last reference, the connection
   // is destroyed while its io_context is known to be alive.
   const std::shared_ptr<Connection> self = weak.lock();
   if (!self) return;
@@ -248,9 +248,9 @@ void Connection::handle_request() {
 
   // Copies of the Responder share `used`, so only the first call of any copy counts.
   auto used = std::make_shared<std::atomic<bool>>(false);
-  Responder responder = [state = state_, weak = weak_from_this(), seq, used](Response r) {
+  Responder responder = [gate = state_->gate, weak = weak_from_this(), seq, used](Response r) {
     if (used->exchange(true)) return;
-    deliver(state, weak, seq, std::move(r));
+    deliver(gate, weak, seq, std::move(r));
   };
   try {
     state_->handler(std::move(*request), responder);

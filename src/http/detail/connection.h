@@ -53,7 +53,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // The Responder's path: queues `response` for request `seq` of `weak` (see request.h for the
   // contract). Safe from any thread.
-  static void deliver(const std::shared_ptr<ServerState>& state,
+  static void deliver(const std::shared_ptr<ResponderGate>& gate,
                       const std::weak_ptr<Connection>& weak, std::uint64_t seq,
                       Response&& response);
 

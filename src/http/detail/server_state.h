@@ -1,7 +1,8 @@
 // State shared by the server and all its connections. Internal to parcours_http.
 //
-// Connections hold it by shared_ptr, so it outlives every connection (and every Responder that
-// still reaches one), whatever the order of destruction at shutdown.
+// Connections hold it by shared_ptr, so it outlives every connection whatever the order of
+// destruction at shutdown. Responders hold only its ResponderGate and a weak_ptr to their
+// connection.
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,14 @@
 namespace parcours::http::detail {
 
 class Connection;
+
+// Responders post onto connection strands only while `open` holds, under a shared lock; stop()
+// clears it under the exclusive lock before it stops the io_context, so no Responder ever
+// touches an io_context being stopped or destroyed.
+struct ResponderGate {
+  std::shared_mutex mutex;
+  bool open = true;  // by mutex
+};
 
 struct ServerState {
   ServerState(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)) {}
@@ -48,11 +57,10 @@ struct ServerState {
   bool refuse_new = false;                                                    // by registry_mutex
   std::condition_variable all_closed;
 
-  // Responders post onto connection strands only while `accepting_responses` holds, under a
-  // shared lock; stop() clears it under the exclusive lock before it stops the io_context, so
-  // no Responder ever touches an io_context being destroyed.
-  std::shared_mutex responder_gate;
-  bool accepting_responses = true;  // by responder_gate
+  // Closed by stop() before the io_context stops. Held by every Responder, apart from this
+  // state: a Responder must not own the handler, or an application object that captures in its
+  // handler what stores Responders would form a reference cycle and leak.
+  const std::shared_ptr<ResponderGate> gate = std::make_shared<ResponderGate>();
 
   // Registers `c`; false once stop() began (the connection must then be dropped).
   bool add_connection(const std::shared_ptr<Connection>& c) {

@@ -151,6 +151,23 @@ TEST(Lifecycle, ResponderAfterTheServerIsDestroyedIsHarmless) {
   pending.at(0)(text("too late"));  // neither crashes nor leaks (ASan)
 }
 
+TEST(Lifecycle, KeptRespondersDoNotKeepTheHandlerAlive) {
+  // The usual shape of an application: its handler captures an object that keeps Responders
+  // until replies come. Were Responders to own the handler, this would be a cycle and leak.
+  auto pending = std::make_shared<Pending>();
+  const std::weak_ptr<Pending> watch = pending;
+  {
+    auto server = start_server(test_options(), [pending](Request&&, Responder respond) {
+      pending->add(std::move(respond));
+    });
+    RawClient c(server->port());
+    ASSERT_TRUE(c.send(get("/")));
+    ASSERT_TRUE(pending->wait_for(1));
+  }
+  pending.reset();
+  EXPECT_TRUE(watch.expired());
+}
+
 TEST(Lifecycle, StopDrainsAnInFlightRequestAndRefusesNewConnections) {
   Pending pending;
   auto server = start_server(test_options(), [&](Request&& req, Responder respond) {
