@@ -178,3 +178,19 @@ std::optional<nlohmann::json> open_identity(const nlohmann::json& sealed, const 
 }
 
 }  // namespace parcours::crypto
+
+namespace parcours::crypto {
+std::string keyed_hash_hex(std::string_view bytes, const MasterKeyRing& ring) {
+  unsigned char out[32];
+  const DataKey* key = ring.find(ring.current_kid());
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), key->data(), key->size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(64, '0');
+  for (std::size_t i = 0; i < sizeof out; ++i) {
+    hex[2 * i] = kHex[out[i] >> 4];
+    hex[2 * i + 1] = kHex[out[i] & 0xf];
+  }
+  return hex;
+}
+}  // namespace parcours::crypto

@@ -68,3 +68,9 @@ std::string base64(const unsigned char* data, std::size_t size);
 std::optional<std::string> unbase64(std::string_view text);
 
 }  // namespace parcours::crypto
+
+namespace parcours::crypto {
+// Keyed BLAKE2b-256 (hex) of bytes under the ring's current master key. Used to fingerprint
+// command payloads for idempotency without storing a plain hash of personal data.
+std::string keyed_hash_hex(std::string_view bytes, const MasterKeyRing& ring);
+}  // namespace parcours::crypto

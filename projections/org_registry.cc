@@ -1,0 +1,75 @@
+#include "projections/org_registry.h"
+
+#include "common/log.h"
+#include "domain/decide.h"
+#include "events/envelope.h"
+
+namespace parcours::projections {
+
+OrgRegistry::OrgRegistry(kafka::KafkaSettings settings, std::string topic, int partitions)
+    : settings_(std::move(settings)), topic_(std::move(topic)), partitions_(partitions) {}
+
+OrgRegistry::~OrgRegistry() = default;
+
+kafka::KafkaStatus OrgRegistry::sync(int timeout_ms) {
+  std::lock_guard lock(sync_mu_);
+  if (!reader_) {
+    std::vector<kafka::PartitionStart> starts;
+    for (int p = 0; p < partitions_; ++p) starts.push_back({topic_, p, kafka::kFromBeginning});
+    std::string error;
+    reader_ = kafka::TopicReader::create(settings_, starts, &error, {{"group.id", "parcours-registry"}});
+    if (!reader_) return {kafka::Failure::fatal, error};
+  }
+  std::map<std::pair<std::string, int32_t>, int64_t> ends;
+  if (auto s = reader_->end_offsets(&ends, timeout_ms); !s.ok()) return s;
+  return reader_->read_until(
+      ends,
+      [&](const RdKafka::Message& m) {
+        auto ev = events::decode_record(
+            std::string_view(static_cast<const char*>(m.payload()), m.len()));
+        if (!ev) {
+          common::log_error("undecodable org event", {{"partition", m.partition()},
+                                                      {"offset", m.offset()}});
+          return;
+        }
+        std::unique_lock w(mu_);
+        domain::evolve_org(orgs_, *ev);
+        auto& c = chains_[ev->subject];
+        c.version = ev->seq;
+        c.last_hash = ev->hash;
+        c.commands[ev->command_id] = ev->seq;
+        ++applied_;
+      },
+      timeout_ms);
+}
+
+const domain::Organization* OrgRegistry::find(std::string_view org_id) const {
+  std::shared_lock r(mu_);
+  return orgs_.find(org_id);
+}
+
+std::optional<domain::Organization> OrgRegistry::get(std::string_view org_id) const {
+  std::shared_lock r(mu_);
+  const auto* o = orgs_.find(org_id);
+  if (!o) return std::nullopt;
+  return *o;
+}
+
+std::optional<OrgChain> OrgRegistry::chain(std::string_view org_id) const {
+  std::shared_lock r(mu_);
+  auto it = chains_.find(org_id);
+  if (it == chains_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t OrgRegistry::size() const {
+  std::shared_lock r(mu_);
+  return orgs_.size();
+}
+
+long OrgRegistry::events_applied() const {
+  std::shared_lock r(mu_);
+  return applied_;
+}
+
+}  // namespace parcours::projections

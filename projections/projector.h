@@ -1,0 +1,69 @@
+// The projector: every `serve` instance consumes ALL partitions of the journey-events topic
+// (and the keys topic) by manual assignment from the offsets stored with its read models,
+// and keeps a full replica of the read models (ARCHITECTURE §4). Queries never scatter.
+//
+// Read-your-writes: listeners are told, after each batch is written, which journeys reached
+// which version, so a query with ?min_version can answer as soon as it is applied.
+//
+// Thread-safety: run() on one thread; caught_up(), lag() and add_listener() from any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "kafka/kafka_settings.h"
+#include "kafka/topic_reader.h"
+#include "projections/view_updater.h"
+#include "projections/views_store.h"
+
+namespace parcours::projections {
+
+struct ProjectorOptions {
+  std::string events_topic;
+  int partitions = 12;
+  std::string keys_topic;
+  int keys_partitions = 3;
+  std::size_t batch_max = 5000;  // records per WriteBatch at most
+};
+
+using VersionListener = std::function<void(const std::vector<std::pair<std::string, long>>&)>;
+
+class Projector {
+ public:
+  Projector(ProjectorOptions options, kafka::KafkaSettings settings, ViewsStore& store);
+
+  // Consumes until `stop`; returns "" or the fatal problem.
+  std::string run(const std::atomic<bool>& stop);
+  // Reads everything up to the current end once (rebuild). `progress` is called after each
+  // batch with the records applied so far.
+  kafka::KafkaStatus project_to_end(const std::function<void(long records)>& progress = {});
+
+  void add_listener(VersionListener l);
+  // True once the replica has reached the end of every partition at least once since start.
+  bool caught_up() const { return caught_up_.load(); }
+  // Records behind the end, per events partition (refreshed every few seconds by run()).
+  std::map<int32_t, int64_t> lag() const;
+  const UpdaterStats& stats() const { return updater_.stats(); }
+  long records() const { return records_.load(); }
+
+ private:
+  std::unique_ptr<kafka::TopicReader> open_reader(std::string* error);
+  bool apply(kafka::TopicReader& reader, int timeout_ms, std::string* error);
+  void refresh_lag(kafka::TopicReader& reader);
+
+  ProjectorOptions options_;
+  kafka::KafkaSettings settings_;
+  ViewsStore& store_;
+  ViewUpdater updater_;
+  mutable std::mutex mu_;  // guards listeners_ and lag_
+  std::vector<VersionListener> listeners_;
+  std::map<int32_t, int64_t> lag_;
+  std::atomic<bool> caught_up_{false};
+  std::atomic<long> records_{0};
+};
+
+}  // namespace parcours::projections

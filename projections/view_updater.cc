@@ -1,0 +1,88 @@
+#include "projections/view_updater.h"
+
+#include "common/log.h"
+#include "domain/decide.h"
+#include "events/envelope.h"
+
+namespace parcours::projections {
+
+ViewUpdater::ViewUpdater(ViewsStore& store, std::string events_topic, std::string keys_topic,
+                         std::size_t cache_states)
+    : store_(store),
+      events_topic_(std::move(events_topic)),
+      keys_topic_(std::move(keys_topic)),
+      cache_(cache_states) {}
+
+domain::JourneyState& ViewUpdater::state(const std::string& id) {
+  auto it = dirty_.find(id);
+  if (it != dirty_.end()) return it->second;
+  domain::JourneyState s;
+  if (auto* c = cache_.get(id)) {
+    s = *c;
+  } else if (auto stored = store_.journey(id)) {
+    s = std::move(*stored);
+  } else {
+    s.journey_id = id;
+  }
+  return dirty_.emplace(id, std::move(s)).first->second;
+}
+
+void ViewUpdater::add(const RdKafka::Message& m) {
+  ++pending_;
+  offsets_[{m.topic_name(), m.partition()}] = m.offset() + 1;
+  const std::string_view value(static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0);
+  if (m.topic_name() == keys_topic_) {
+    const std::string journey = m.key() ? *m.key() : std::string();
+    if (journey.empty()) return;
+    ++stats_.keys;
+    if (!m.payload()) {
+      (void)batch_.Delete(store_.keys_cf(), journey);
+    } else {
+      (void)batch_.Put(store_.keys_cf(), journey, rocksdb::Slice(value.data(), value.size()));
+    }
+    return;
+  }
+  auto ev = events::decode_record(value);
+  if (!ev) {
+    ++stats_.undecodable;
+    common::log_error("undecodable event", {{"partition", m.partition()}, {"offset", m.offset()}});
+    return;
+  }
+  domain::JourneyState& s = state(ev->subject);
+  if (ev->seq <= s.version) {
+    ++stats_.duplicates;
+    return;
+  }
+  if (ev->seq != s.version + 1) {
+    ++stats_.gaps;
+    common::log_error("seq gap", {{"journey", ev->subject}, {"expected", s.version + 1},
+                                  {"found", ev->seq}, {"offset", m.offset()}});
+    return;
+  }
+  domain::evolve(s, *ev);
+  ++stats_.events;
+  (void)batch_.Put(store_.events_cf(), ViewsStore::event_key(ev->subject, ev->seq),
+                   rocksdb::Slice(value.data(), value.size()));
+}
+
+bool ViewUpdater::flush() {
+  changed_.clear();
+  for (auto& [id, s] : dirty_) {
+    (void)batch_.Put(store_.journeys_cf(), id, nlohmann::json(s).dump());
+    changed_.emplace_back(id, s.version);
+  }
+  for (const auto& [tp, next] : offsets_) {
+    store::RocksDb::put_offset(batch_, store_.db().meta(), tp.first, tp.second, next);
+  }
+  const bool ok = store_.db().write(batch_).ok();
+  if (ok) {
+    for (auto& [id, s] : dirty_) cache_.put(id, std::move(s));
+  }
+  batch_.Clear();
+  dirty_.clear();
+  offsets_.clear();
+  pending_ = 0;
+  return ok;
+}
+
+}  // namespace parcours::projections

@@ -1,0 +1,67 @@
+#include "projections/views_store.h"
+
+namespace parcours::projections {
+
+std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error) {
+  auto db = store::RocksDb::open(path, {"journeys", "events", "keys"}, error, 128);
+  if (!db) return nullptr;
+  std::unique_ptr<ViewsStore> s(new ViewsStore());
+  s->journeys_ = db->family("journeys");
+  s->events_ = db->family("events");
+  s->keys_ = db->family("keys");
+  s->db_ = std::move(db);
+  return s;
+}
+
+std::string ViewsStore::event_key(const std::string& id, long seq) {
+  std::string k = id;
+  k.push_back('\0');
+  k += store::be64(static_cast<uint64_t>(seq));
+  return k;
+}
+
+std::optional<std::string> ViewsStore::journey_json(const std::string& id) const {
+  return db_->get(journeys_, id);
+}
+
+std::optional<domain::JourneyState> ViewsStore::journey(const std::string& id) const {
+  auto v = journey_json(id);
+  if (!v) return std::nullopt;
+  return nlohmann::json::parse(*v).get<domain::JourneyState>();
+}
+
+std::vector<std::string> ViewsStore::events(const std::string& id, long from_seq,
+                                            long to_seq) const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), events_));
+  std::string prefix = id;
+  prefix.push_back('\0');
+  for (it->Seek(event_key(id, from_seq)); it->Valid(); it->Next()) {
+    const auto key = it->key();
+    if (!key.starts_with(prefix)) break;
+    const long seq = static_cast<long>(store::from_be64(key.ToStringView().substr(prefix.size())));
+    if (seq > to_seq) break;
+    out.emplace_back(it->value().ToString());
+  }
+  return out;
+}
+
+std::optional<nlohmann::json> ViewsStore::wrapped_key(const std::string& id) const {
+  auto v = db_->get(keys_, id);
+  if (!v) return std::nullopt;
+  return nlohmann::json::parse(*v);
+}
+
+std::optional<int64_t> ViewsStore::offset(const std::string& topic, int32_t partition) const {
+  return db_->offset(topic, partition);
+}
+
+void ViewsStore::for_each_journey(
+    const std::function<bool(const std::string&, const std::string&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), journeys_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+}
+
+}  // namespace parcours::projections

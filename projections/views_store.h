@@ -1,0 +1,58 @@
+// The read models' RocksDB store (ARCHITECTURE §4). Every `serve` instance keeps a full
+// replica, projected from all partitions of the journey-events topic.
+//
+// Layout (column family: key -> value):
+//   journeys  journey id                       -> JourneyState JSON (the fold by evolve)
+//   events    journey id \0 seq (8 bytes BE)   -> the event's record value (CloudEvent JSON)
+//   keys      journey id                       -> wrapped data key (from the keys topic)
+//   default   "offset/<topic>/<p>"             -> next offset applied, per topic partition
+//
+// Each projection batch is ONE WriteBatch holding view updates and the offsets they reach
+// (exactly-once projection; the consumer group's offsets are never used).
+//
+// Thread-safety: reads from any thread; writes from the projector thread only.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/journey_state.h"
+#include "store/rocks_db.h"
+
+namespace parcours::projections {
+
+class ViewsStore {
+ public:
+  static std::unique_ptr<ViewsStore> open(const std::string& path, std::string* error);
+
+  std::optional<domain::JourneyState> journey(const std::string& id) const;
+  // Raw JSON text of the journey state (cheaper when only a few fields are needed).
+  std::optional<std::string> journey_json(const std::string& id) const;
+  // The journey's events with from_seq <= seq <= to_seq, in seq order (record values).
+  std::vector<std::string> events(const std::string& id, long from_seq = 1,
+                                  long to_seq = (1L << 62)) const;
+  std::optional<nlohmann::json> wrapped_key(const std::string& id) const;
+  std::optional<int64_t> offset(const std::string& topic, int32_t partition) const;
+  // Visits every journey state in key order; stops when visit returns false.
+  void for_each_journey(const std::function<bool(const std::string& id,
+                                                 const std::string& json)>& visit) const;
+
+  store::RocksDb& db() { return *db_; }
+  rocksdb::ColumnFamilyHandle* journeys_cf() const { return journeys_; }
+  rocksdb::ColumnFamilyHandle* events_cf() const { return events_; }
+  rocksdb::ColumnFamilyHandle* keys_cf() const { return keys_; }
+  static std::string event_key(const std::string& id, long seq);
+
+ private:
+  std::unique_ptr<store::RocksDb> db_;
+  rocksdb::ColumnFamilyHandle* journeys_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_ = nullptr;
+  rocksdb::ColumnFamilyHandle* keys_ = nullptr;
+};
+
+}  // namespace parcours::projections

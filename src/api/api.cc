@@ -1,0 +1,439 @@
+#include "api/api.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <chrono>
+#include <sstream>
+
+#include "api/problem_map.h"
+#include "api/read_policy.h"
+#include "common/clock.h"
+#include "domain/decide.h"
+#include "domain/fields.h"
+#include "domain/ruleset.h"
+#include "events/envelope.h"
+#include "events/hash_chain.h"
+#include "projections/journey_view.h"
+
+namespace parcours::api {
+
+struct Api::Caller {
+  auth::Principal principal;
+  Reader reader;
+};
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    const std::size_t end = std::min(path.find('/', pos), path.size());
+    out.push_back(path.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  if (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+http::Response json_response(int status, const nlohmann::json& body) {
+  http::Response r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+bool valid_idempotency_key(const std::string& k) {
+  if (k.empty() || k.size() > 128) return false;
+  for (char c : k) {
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+// Parses If-Match: a version number, optionally as a quoted entity tag ("3" or W/"3").
+std::optional<long> parse_if_match(std::string v, bool* bad) {
+  *bad = false;
+  if (v.empty()) return std::nullopt;
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 15) {
+    *bad = true;
+    return std::nullopt;
+  }
+  long n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') {
+      *bad = true;
+      return std::nullopt;
+    }
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+std::optional<long> parse_count(const std::string& v) {
+  if (v.empty() || v.size() > 15) return std::nullopt;
+  long n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+}  // namespace
+
+Api::Api(ApiDeps deps) : deps_(std::move(deps)) {}
+
+std::optional<Api::Caller> Api::authenticate(const http::Request& req,
+                                              http::Response* error) const {
+  const std::string header = req.header("authorization");
+  std::string token;
+  if (header.size() > 7 && (header.rfind("Bearer ", 0) == 0 || header.rfind("bearer ", 0) == 0)) {
+    token = header.substr(7);
+  }
+  std::string why;
+  auto principal = deps_.jwt->verify(token, std::chrono::system_clock::now(), &why);
+  if (!principal) {
+    *error = problem("unauthenticated", why);
+    error->headers.emplace_back("WWW-Authenticate", "Bearer");
+    return std::nullopt;
+  }
+  Caller c;
+  c.principal = *principal;
+  c.reader.sub = principal->sub;
+  c.reader.org_id = principal->org;
+  c.reader.admin = principal->admin();
+  c.reader.auditor = principal->has_role("auditor");
+  if (!principal->org.empty()) c.reader.org = deps_.registry->get(principal->org);
+  if (!c.reader.admin) {
+    if (principal->org.empty()) {
+      *error = problem("forbidden", "the token names no organisation");
+      return std::nullopt;
+    }
+    if (!c.reader.org) {
+      *error = problem("forbidden", "organisation '" + principal->org + "' is not registered");
+      return std::nullopt;
+    }
+    if (!c.reader.org->active) {
+      *error = problem("forbidden", "organisation '" + principal->org + "' is deactivated");
+      return std::nullopt;
+    }
+  }
+  return c;
+}
+
+void Api::handle(http::Request&& req, http::Responder respond) {
+  const auto started = Clock::now();
+  const auto parts = split_path(req.path);
+
+  // Resolve the route template first: it labels the metrics of the (possibly later) answer.
+  enum class Target { none, health, ready, metrics, journey_cmd, org_cmd, journey, events, verify,
+                      org };
+  Target target = Target::none;
+  std::string route = "unknown";
+  std::string id;
+  if (parts.size() == 1 && parts[0] == "healthz") target = Target::health;
+  if (parts.size() == 1 && parts[0] == "readyz") target = Target::ready;
+  if (parts.size() == 1 && parts[0] == "metrics") target = Target::metrics;
+  if (target != Target::none) route = "/" + parts[0];
+  if (parts.size() >= 3 && parts.size() <= 4 && parts[0] == "v1" &&
+      (parts[1] == "journeys" || parts[1] == "organizations")) {
+    const bool journeys = parts[1] == "journeys";
+    const std::string sub = parts.size() == 4 ? parts[3] : "";
+    id = parts[2];
+    if (sub == "commands") target = journeys ? Target::journey_cmd : Target::org_cmd;
+    if (sub.empty()) target = journeys ? Target::journey : Target::org;
+    if (journeys && sub == "events") target = Target::events;
+    if (journeys && sub == "verify") target = Target::verify;
+    if (target != Target::none) {
+      route = std::string("/v1/") + parts[1] + "/{id}" + (sub.empty() ? "" : "/" + sub);
+    }
+  }
+
+  ApiProbe* probe = deps_.probe;
+  http::Responder finish = [probe, started, route, respond](http::Response r) {
+    if (probe) {
+      probe->request(route, r.status, std::chrono::duration<double>(Clock::now() - started).count());
+    }
+    respond(std::move(r));
+  };
+  if (target == Target::none) return finish(problem("not_found", "no such resource"));
+
+  const bool is_post = target == Target::journey_cmd || target == Target::org_cmd;
+  const char* allow = is_post ? "POST" : "GET";
+  if (req.method != allow) {
+    auto r = problem("method_not_allowed", "use " + std::string(allow));
+    r.headers.emplace_back("Allow", allow);
+    return finish(std::move(r));
+  }
+  switch (target) {
+    case Target::health:
+      return finish(json_response(200, {{"status", "ok"}}));
+    case Target::ready:
+      if (deps_.ready && deps_.ready()) return finish(json_response(200, {{"status", "ready"}}));
+      return finish(problem("unavailable", "not caught up with the log yet, or broker unreachable"));
+    case Target::metrics:
+      return finish(metrics());
+    default:
+      break;
+  }
+  http::Response error;
+  auto caller = authenticate(req, &error);
+  if (!caller) return finish(std::move(error));
+  if (!domain::is_valid_id(id)) return finish(problem("malformed", "ids match [A-Za-z0-9_-]{1,64}"));
+  switch (target) {
+    case Target::journey_cmd: return post_journey_command(req, *caller, id, finish);
+    case Target::org_cmd: return post_org_command(req, *caller, id, finish);
+    case Target::org: return get_org(*caller, id, finish);
+    case Target::journey: return get_journey(req, *caller, id, finish);
+    case Target::events: return get_events(req, *caller, id, false, finish);
+    case Target::verify: return get_events(req, *caller, id, true, finish);
+    default: return finish(problem("not_found", "no such resource"));
+  }
+}
+
+void Api::submit(processor::CommandRecord cmd, http::Responder respond) {
+  const auto started = Clock::now();
+  const std::string type = cmd.type;
+  ApiProbe* probe = deps_.probe;
+  deps_.gateway->submit(std::move(cmd), [respond, started, type, probe](
+                                            int status, const nlohmann::json& body) {
+    if (probe) {
+      probe->command_latency(type, std::chrono::duration<double>(Clock::now() - started).count());
+    }
+    if (status == 200 || status == 201) return respond(json_response(status, body));
+    respond(problem(body.value("code", "internal"), body.value("detail", ""), status));
+  });
+}
+
+void Api::post_journey_command(const http::Request& req, const Caller& caller,
+                               const std::string& id, http::Responder respond) {
+  const std::string key = req.header("idempotency-key");
+  if (!valid_idempotency_key(key)) {
+    return respond(problem("malformed",
+                           "header Idempotency-Key is required (1-128 visible ASCII characters)"));
+  }
+  bool bad_if_match = false;
+  const auto expected = parse_if_match(req.header("if-match"), &bad_if_match);
+  if (bad_if_match) return respond(problem("malformed", "If-Match must be a journey version"));
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return respond(problem("malformed", "the body is not valid JSON"));
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string() ||
+      !body.contains("data") || !body["data"].is_object() || body.size() != 2) {
+    return respond(problem("malformed", "the body must be {\"type\": string, \"data\": object}"));
+  }
+  const std::string type = body["type"].get<std::string>();
+  if (!domain::is_journey_command(type)) {
+    return respond(problem("malformed", "unknown command type '" + type.substr(0, 64) + "'"));
+  }
+  processor::CommandRecord cmd;
+  cmd.command_id = key;
+  cmd.stream = "journey";
+  cmd.stream_id = id;
+  cmd.type = type;
+  cmd.expected_version = expected;
+  cmd.actor = {caller.principal.sub, caller.principal.org, {}};
+  if (caller.reader.admin) cmd.actor.roles.push_back("admin");
+  cmd.intake_time = common::now_rfc3339();
+  nlohmann::json data = std::move(body["data"]);
+  // The fingerprint covers the clear payload, so a retry matches however it is sealed.
+  nlohmann::json fingerprint = {{"type", type}, {"data", data}};
+  fingerprint["expected_version"] = expected ? nlohmann::json(*expected) : nlohmann::json(nullptr);
+  cmd.payload_hash = crypto::keyed_hash_hex(events::canonical(fingerprint), *deps_.keys);
+  if (type == "OpenJourney") {
+    if (!data.contains("person") || !data["person"].is_object()) {
+      return respond(problem("malformed", "field 'person' is required and must be an object"));
+    }
+    // Personal data never reaches Kafka in clear: seal it with the journey's new data key.
+    const crypto::DataKey k = crypto::new_data_key();
+    data["person"] = crypto::seal_identity(data["person"], k, id);
+    cmd.wrapped_key = crypto::wrap_data_key(k, id, *deps_.keys);
+  }
+  cmd.data = std::move(data);
+  submit(std::move(cmd), std::move(respond));
+}
+
+void Api::post_org_command(const http::Request& req, const Caller& caller, const std::string& id,
+                           http::Responder respond) {
+  if (!caller.reader.admin) {
+    return respond(problem("forbidden", "organisation commands need the admin role"));
+  }
+  const std::string key = req.header("idempotency-key");
+  if (!valid_idempotency_key(key)) {
+    return respond(problem("malformed",
+                           "header Idempotency-Key is required (1-128 visible ASCII characters)"));
+  }
+  bool bad_if_match = false;
+  const auto expected = parse_if_match(req.header("if-match"), &bad_if_match);
+  if (bad_if_match) return respond(problem("malformed", "If-Match must be a version"));
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return respond(problem("malformed", "the body is not valid JSON"));
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string() ||
+      !body.contains("data") || !body["data"].is_object() || body.size() != 2) {
+    return respond(problem("malformed", "the body must be {\"type\": string, \"data\": object}"));
+  }
+  const std::string type = body["type"].get<std::string>();
+  if (!domain::is_org_command(type)) {
+    return respond(problem("malformed", "unknown command type '" + type.substr(0, 64) + "'"));
+  }
+  processor::CommandRecord cmd;
+  cmd.command_id = key;
+  cmd.stream = "org";
+  cmd.stream_id = id;
+  cmd.type = type;
+  cmd.expected_version = expected;
+  cmd.actor = {caller.principal.sub, caller.principal.org, {"admin"}};
+  cmd.intake_time = common::now_rfc3339();
+  cmd.data = std::move(body["data"]);
+  nlohmann::json fingerprint = {{"type", type}, {"data", cmd.data}};
+  fingerprint["expected_version"] = expected ? nlohmann::json(*expected) : nlohmann::json(nullptr);
+  cmd.payload_hash = crypto::keyed_hash_hex(events::canonical(fingerprint), *deps_.keys);
+  submit(std::move(cmd), std::move(respond));
+}
+
+void Api::get_org(const Caller&, const std::string& id, http::Responder respond) {
+  auto org = deps_.registry->get(id);
+  if (!org) return respond(problem("not_found", "no organisation with this id"));
+  nlohmann::json j = {{"org_id", org->id},
+                      {"name", org->name},
+                      {"kind", domain::to_string(org->kind)},
+                      {"department", org->department},
+                      {"active", org->active},
+                      {"version", org->version}};
+  if (!org->prescriber_kind.empty()) j["prescriber_kind"] = org->prescriber_kind;
+  if (!org->siae_kind.empty()) j["siae_kind"] = org->siae_kind;
+  if (org->habilitation_valid_until) {
+    j["habilitation"] = {{"valid_until", org->habilitation_valid_until->str()}};
+  }
+  respond(json_response(200, j));
+}
+
+void Api::get_journey(const http::Request& req, const Caller& caller, const std::string& id,
+                      http::Responder respond) {
+  const std::string min_param = req.query_param("min_version");
+  const std::string as_of_param = req.query_param("as_of");
+  std::optional<long> min_version;
+  if (!min_param.empty()) {
+    min_version = parse_count(min_param);
+    if (!min_version) return respond(problem("malformed", "min_version must be a number"));
+  }
+  std::optional<std::chrono::system_clock::time_point> as_of;
+  if (!as_of_param.empty()) {
+    as_of = common::parse_rfc3339(as_of_param);
+    if (!as_of) return respond(problem("malformed", "as_of must be an RFC 3339 date-time"));
+  }
+
+  auto answer = [this, caller, id, as_of, respond]() {
+    auto state = deps_.views->journey(id);
+    if (!state) return respond(problem("not_found", "no journey with this id"));
+    const ReadGrant grant = journey_read_grant(caller.reader, *state);
+    if (!grant.allowed()) {
+      return respond(problem("forbidden", "this organisation is not involved in the journey"));
+    }
+    domain::JourneyState shown = *state;
+    if (as_of) {
+      // The state as it was recorded at as_of: the journey's own events replayed up to then.
+      shown = domain::JourneyState{};
+      for (const auto& raw : deps_.views->events(id)) {
+        auto ev = events::decode_record(raw);
+        if (!ev) continue;
+        auto t = common::parse_rfc3339(ev->time);
+        if (!t || *t > *as_of) break;
+        domain::evolve(shown, *ev);
+      }
+      if (!shown.exists()) return respond(problem("not_found", "the journey did not exist then"));
+    }
+    nlohmann::json person = nullptr;
+    if (grant.identity && !shown.identity.is_null()) {
+      if (auto wrapped = deps_.views->wrapped_key(id)) {
+        if (auto key = crypto::unwrap_data_key(*wrapped, id, *deps_.keys)) {
+          if (auto clear = crypto::open_identity(shown.identity, *key, id)) person = *clear;
+        }
+      }
+    }
+    projections::RenderOptions o;
+    o.today = domain::Date::utc_date_of(std::chrono::system_clock::now());
+    o.person = person;
+    o.diagnosis_details = grant.diagnosis_details;
+    o.reader_org = caller.reader.org_id;
+    const bool sees_all = grant.scope == ReadScope::everything;
+    projections::OrgRegistry* registry = deps_.registry;
+    const std::string reader_org = caller.reader.org_id;
+    o.org_label = [registry, sees_all, reader_org](const std::string& org) {
+      if (sees_all || org.empty() || org == reader_org) return org;
+      auto entry = registry->get(org);
+      if (!entry || entry->kind != domain::OrgKind::prescriber) return org;
+      const auto& rules = domain::RulesetBook::standard().in_force_on(
+          domain::Date::utc_date_of(std::chrono::system_clock::now()));
+      for (const auto& k : rules.sensitive_prescriber_kinds) {
+        if (k == entry->prescriber_kind) return std::string("OTHER");
+      }
+      return org;
+    };
+    respond(json_response(200, projections::render_journey(shown, o)));
+  };
+
+  if (min_version) {
+    auto current = deps_.views->journey_json(id);
+    long version = 0;
+    if (current) version = nlohmann::json::parse(*current).value("version", 0L);
+    if (version < *min_version) {
+      deps_.waiters->add(id, *min_version, Clock::now() + deps_.min_version_wait,
+                         [answer, respond](bool reached) {
+                           if (reached) return answer();
+                           respond(problem("timeout",
+                                           "the read model has not reached min_version in time"));
+                         });
+      // The projector may have applied the version between the read above and add().
+      if (auto again = deps_.views->journey_json(id)) {
+        deps_.waiters->reached(id, nlohmann::json::parse(*again).value("version", 0L));
+      }
+      return;
+    }
+  }
+  answer();
+}
+
+void Api::get_events(const http::Request&, const Caller& caller, const std::string& id,
+                     bool verify_only, http::Responder respond) {
+  auto state = deps_.views->journey(id);
+  if (!state) return respond(problem("not_found", "no journey with this id"));
+  const ReadGrant grant = journey_read_grant(caller.reader, *state);
+  if (!grant.allowed() || (!verify_only && !grant.events)) {
+    return respond(problem("forbidden", "the event log is for auditors, admins and the DDETS"));
+  }
+  events::ChainVerifier verifier;
+  nlohmann::json list = nlohmann::json::array();
+  nlohmann::json breaks = nlohmann::json::array();
+  for (const auto& raw : deps_.views->events(id)) {
+    auto env = nlohmann::json::parse(raw, nullptr, false);
+    if (auto b = verifier.add(env)) {
+      breaks.push_back({{"seq", b->seq}, {"kind", b->kind}, {"detail", b->detail}});
+    }
+    if (!verify_only) list.push_back(std::move(env));
+  }
+  if (verify_only) {
+    return respond(json_response(200, {{"ok", breaks.empty()},
+                                       {"events", verifier.events()},
+                                       {"head_hash", verifier.head_hash()},
+                                       {"breaks", breaks}}));
+  }
+  respond(json_response(200, {{"events", list}}));
+}
+
+http::Response Api::metrics() {
+  if (deps_.before_metrics) deps_.before_metrics();
+  std::ostringstream out;
+  prometheus::TextSerializer serializer;
+  serializer.Serialize(out, deps_.probe->registry().Collect());
+  http::Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = out.str();
+  return r;
+}
+
+}  // namespace parcours::api

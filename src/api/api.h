@@ -1,0 +1,68 @@
+// The HTTP API of `parcours serve` (ARCHITECTURE §7; routes in docs/openapi.yaml):
+//
+//   POST /v1/journeys/{id}/commands        a journey command (JOURNEY §3)
+//   POST /v1/organizations/{id}/commands   an organisation command (JOURNEY §2, admin)
+//   GET  /v1/journeys/{id}                 the journey (?min_version, ?as_of)
+//   GET  /v1/journeys/{id}/events          its events (auditors, admin, DDETS)
+//   GET  /v1/journeys/{id}/verify          its hash chain
+//   GET  /v1/organizations/{id}            a registry entry
+//   GET  /metrics  /healthz  /readyz
+//
+// Thread-safety: handle() runs concurrently on the HTTP threads; everything it uses is
+// thread-safe.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/api_probe.h"
+#include "api/command_gateway.h"
+#include "api/version_waiters.h"
+#include "auth/jwt.h"
+#include "crypto/identity_cipher.h"
+#include "http/request.h"
+#include "projections/org_registry.h"
+#include "projections/views_store.h"
+
+namespace parcours::api {
+
+struct ApiDeps {
+  const auth::JwtVerifier* jwt = nullptr;
+  projections::OrgRegistry* registry = nullptr;
+  projections::ViewsStore* views = nullptr;
+  CommandGateway* gateway = nullptr;
+  VersionWaiters* waiters = nullptr;
+  const crypto::MasterKeyRing* keys = nullptr;
+  ApiProbe* probe = nullptr;
+  std::function<bool()> ready;                   // /readyz
+  std::function<void()> before_metrics;          // refreshes gauges before a scrape
+  std::chrono::milliseconds min_version_wait{5000};
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps);
+  void handle(http::Request&& req, http::Responder respond);
+
+ private:
+  struct Caller;
+  struct Route;
+  void post_journey_command(const http::Request& req, const Caller& caller, const std::string& id,
+                            http::Responder respond);
+  void post_org_command(const http::Request& req, const Caller& caller, const std::string& id,
+                        http::Responder respond);
+  void get_journey(const http::Request& req, const Caller& caller, const std::string& id,
+                   http::Responder respond);
+  void get_events(const http::Request& req, const Caller& caller, const std::string& id,
+                  bool verify_only, http::Responder respond);
+  void get_org(const Caller& caller, const std::string& id, http::Responder respond);
+  http::Response metrics();
+  // Authenticates the bearer token; nullopt with the problem in *error.
+  std::optional<Caller> authenticate(const http::Request& req, http::Response* error) const;
+  void submit(processor::CommandRecord cmd, http::Responder respond);
+
+  ApiDeps deps_;
+};
+
+}  // namespace parcours::api

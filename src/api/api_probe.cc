@@ -1,0 +1,53 @@
+#include "api/api_probe.h"
+
+namespace parcours::api {
+
+namespace {
+const prometheus::Histogram::BucketBoundaries kLatency = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+ApiProbe::ApiProbe(prometheus::Registry& registry)
+    : registry_(registry),
+      requests_(prometheus::BuildCounter()
+                    .Name("parcours_http_requests_total")
+                    .Help("HTTP requests by route and status")
+                    .Register(registry)),
+      request_seconds_(prometheus::BuildHistogram()
+                           .Name("parcours_http_request_seconds")
+                           .Help("HTTP request latency by route")
+                           .Register(registry)),
+      command_seconds_(prometheus::BuildHistogram()
+                           .Name("parcours_command_seconds")
+                           .Help("Command latency from intake to reply, by command type")
+                           .Register(registry)),
+      lag_(prometheus::BuildGauge()
+               .Name("parcours_projector_lag_records")
+               .Help("Journey events not yet applied to the read models, per partition")
+               .Register(registry)) {}
+
+void ApiProbe::request(const std::string& route, int status, double seconds) {
+  std::lock_guard lock(mu_);
+  auto& c = request_handles_[{route, status}];
+  if (!c) c = &requests_.Add({{"route", route}, {"status", std::to_string(status)}});
+  c->Increment();
+  auto& h = seconds_handles_[route];
+  if (!h) h = &request_seconds_.Add({{"route", route}}, kLatency);
+  h->Observe(seconds);
+}
+
+void ApiProbe::command_latency(const std::string& type, double seconds) {
+  std::lock_guard lock(mu_);
+  auto& h = command_handles_[type];
+  if (!h) h = &command_seconds_.Add({{"type", type}}, kLatency);
+  h->Observe(seconds);
+}
+
+void ApiProbe::projector_lag(int partition, double records) {
+  std::lock_guard lock(mu_);
+  auto& g = lag_handles_[partition];
+  if (!g) g = &lag_.Add({{"partition", std::to_string(partition)}});
+  g->Set(records);
+}
+
+}  // namespace parcours::api

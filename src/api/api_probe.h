@@ -1,0 +1,40 @@
+// HTTP and command-path metrics of the API (prometheus-cpp), handles cached per label set.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+namespace parcours::api {
+
+class ApiProbe {
+ public:
+  explicit ApiProbe(prometheus::Registry& registry);
+  // parcours_http_requests_total{route,status} and parcours_http_request_seconds{route}
+  void request(const std::string& route, int status, double seconds);
+  // parcours_command_seconds{type}: intake to reply, as the client sees it.
+  void command_latency(const std::string& type, double seconds);
+  // parcours_projector_lag_records{partition}
+  void projector_lag(int partition, double records);
+
+  prometheus::Registry& registry() { return registry_; }
+
+ private:
+  prometheus::Registry& registry_;
+  prometheus::Family<prometheus::Counter>& requests_;
+  prometheus::Family<prometheus::Histogram>& request_seconds_;
+  prometheus::Family<prometheus::Histogram>& command_seconds_;
+  prometheus::Family<prometheus::Gauge>& lag_;
+  std::mutex mu_;
+  std::map<std::pair<std::string, int>, prometheus::Counter*> request_handles_;
+  std::map<std::string, prometheus::Histogram*> seconds_handles_;
+  std::map<std::string, prometheus::Histogram*> command_handles_;
+  std::map<int, prometheus::Gauge*> lag_handles_;
+};
+
+}  // namespace parcours::api

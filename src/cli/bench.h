@@ -1,0 +1,20 @@
+// `parcours bench`: load generators that print figures (they are not tests).
+#pragma once
+
+#include "common/config.h"
+
+namespace parcours::cli {
+
+struct BenchOptions {
+  long commands = 100000;  // commands pushed through the commands topic
+  int batch = 1000;        // processor: commands per transaction at most
+  int in_flight = 20000;   // commands sent ahead of their replies
+};
+
+// Pushes N commands (OpenJourney, SubmitCandidature, RecordFollowUp on N/3 journeys) through
+// the real write path (commands topic -> processor -> one transaction per batch -> replies)
+// on fresh topics, then produces the same number of events with bare librdkafka transactions
+// of the same size, and prints commands/s, p50/p99 latency, the raw limit and the ratio.
+int bench_write(common::Config config, const BenchOptions& options);
+
+}  // namespace parcours::cli

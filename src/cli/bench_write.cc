@@ -1,0 +1,289 @@
+#include <librdkafka/rdkafkacpp.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "cli/bench.h"
+#include "cli/topic_specs.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "events/envelope.h"
+#include "kafka/topic_reader.h"
+#include "kafka/transactional_producer.h"
+#include "processor/command_processor.h"
+
+namespace parcours::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
+
+// The commands of journey i, in order.
+std::vector<processor::CommandRecord> journey_commands(long i, const crypto::MasterKeyRing& ring) {
+  const std::string id = "bench-" + std::to_string(i);
+  const std::string now = common::now_rfc3339();
+  const std::string today = now.substr(0, 10);
+  auto base = [&](const std::string& type, nlohmann::json data, const std::string& suffix) {
+    processor::CommandRecord c;
+    c.command_id = id + "-" + suffix;
+    c.stream = "journey";
+    c.stream_id = id;
+    c.type = type;
+    c.data = std::move(data);
+    c.actor = {"bench@ft-bench", "ft-bench", {}};
+    c.intake_time = now;
+    c.payload_hash = c.command_id;
+    c.reply_to = "bench";
+    c.reply_partition = 0;
+    return c;
+  };
+  const crypto::DataKey key = crypto::new_data_key();
+  nlohmann::json person = {{"first_name", "Camille"},
+                           {"last_name", "Bench"},
+                           {"birth_date", "1990-04-02"}};
+  auto open = base("OpenJourney",
+                   {{"person", crypto::seal_identity(person, key, id)}, {"department", "74"}}, "open");
+  open.wrapped_key = crypto::wrap_data_key(key, id, ring);
+  return {open,
+          base("SubmitCandidature",
+               {{"candidature_id", "c1"}, {"siae_org", "ei-bench"}, {"date", today}}, "cand"),
+          base("RecordFollowUp",
+               {{"followup_id", "f1"}, {"date", today}, {"kind", "interview"}}, "fu")};
+}
+
+struct Sender {
+  std::unique_ptr<RdKafka::Producer> producer;
+  std::string topic;
+  bool send(const processor::CommandRecord& c) {
+    const std::string v = processor::encode(c);
+    for (;;) {
+      auto code = producer->produce(topic, RdKafka::Topic::PARTITION_UA,
+                                    RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(v.data()),
+                                    v.size(), c.stream_id.data(), c.stream_id.size(), 0, nullptr);
+      if (code == RdKafka::ERR_NO_ERROR) return true;
+      if (code != RdKafka::ERR__QUEUE_FULL) return false;
+      producer->poll(5);
+    }
+  }
+};
+
+// Produces `n` copies of `value` in transactions of `batch` records over `partitions`
+// partitions; returns records/s.
+double raw_transactions(const kafka::KafkaSettings& k, const std::string& topic, int partitions,
+                        long n, long batch, const std::string& value) {
+  std::string error;
+  auto p = kafka::TransactionalProducer::create(k, "bench-raw-" + topic, &error);
+  if (!p) {
+    std::cerr << "raw producer: " << error << "\n";
+    return 0;
+  }
+  const auto start = Clock::now();
+  long sent = 0;
+  while (sent < n) {
+    if (!p->begin().ok()) return 0;
+    const long end = std::min(n, sent + batch);
+    for (; sent < end; ++sent) {
+      const std::string key = "bench-" + std::to_string(sent / 3);
+      if (!p->produce(topic, static_cast<int32_t>(sent % partitions), key, &value).ok()) return 0;
+    }
+    if (!p->commit().ok()) return 0;
+  }
+  return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+int bench_write(common::Config config, const BenchOptions& options) {
+  const std::string run = std::to_string(
+      std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  config.topic_prefix = config.topic_prefix + "bench-" + run + ".";
+  config.data_dir = (std::filesystem::temp_directory_path() / ("parcours-bench-" + run)).string();
+  const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
+  std::vector<std::string> created;
+  for (const auto& s : topic_specs(config)) created.push_back(s.name);
+  const std::string raw_topic = config.topic_prefix + "raw.v1";
+  created.push_back(raw_topic);
+  kafka::TopicReport report;
+  auto specs = topic_specs(config);
+  specs.push_back({raw_topic, config.partitions, 1, {{"retention.ms", "3600000"}}});
+  if (auto e = kafka::ensure_topics(k, specs, &report); !e.empty()) {
+    std::cerr << "bench: topics: " << e << "\n";
+    return 1;
+  }
+  auto cleanup = [&] {
+    kafka::delete_topics(k, created);
+    std::error_code ec;
+    std::filesystem::remove_all(config.data_dir, ec);
+  };
+
+  const auto ring = crypto::MasterKeyRing::generate("bench");
+  std::string error;
+  auto store = processor::ProcessorStore::open(config.data_dir + "/processor", &error);
+  if (!store) {
+    std::cerr << "bench: " << error << "\n";
+    cleanup();
+    return 1;
+  }
+  projections::OrgRegistry registry(k, config.org_events_topic(), config.small_partitions);
+  processor::ProcessorOptions popts;
+  popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),
+                  config.replies_topic(),  config.keys_topic(),   config.partitions,
+                  config.small_partitions};
+  popts.group_id = config.topic_prefix + "processor";
+  popts.transactional_id = config.topic_prefix + "processor-bench";
+  popts.batch_max = options.batch;
+  popts.batch_linger_ms = config.batch_linger_ms;
+  popts.keys_partitions = config.small_partitions;
+  processor::CommandProcessor processor(popts, k, *store, registry, ring, nullptr);
+  std::atomic<bool> stop{false};
+  std::thread worker([&] {
+    if (auto e = processor.run(stop); !e.empty()) std::cerr << "processor: " << e << "\n";
+  });
+
+  // Replies are read from the start of reply partition 0 (the topic is fresh).
+  auto replies = kafka::TopicReader::create(k, {{config.replies_topic(), 0, kafka::kFromBeginning}},
+                                            &error, {{"enable.partition.eof", "false"}});
+  Sender sender;
+  sender.topic = config.commands_topic();
+  auto conf = kafka::make_conf(k, kafka::ClientRole::idempotent_producer,
+                               {{"linger.ms", "5"}, {"batch.num.messages", "10000"}}, &error);
+  sender.producer.reset(RdKafka::Producer::create(conf.get(), error));
+  if (!replies || !sender.producer) {
+    std::cerr << "bench: " << error << "\n";
+    stop = true;
+    worker.join();
+    cleanup();
+    return 1;
+  }
+
+  std::map<std::string, Clock::time_point> sent_at;
+  std::vector<double> latencies;
+  long ok = 0;
+  long failed = 0;
+  auto drain = [&](int timeout_ms) {
+    std::size_t n = 0;
+    (void)replies->poll(
+        10000, timeout_ms,
+        [&](const RdKafka::Message& m) {
+          auto r = processor::decode_reply(
+              std::string_view(static_cast<const char*>(m.payload()), m.len()));
+          if (!r) return;
+          auto it = sent_at.find(r->command_id);
+          if (it == sent_at.end()) return;
+          latencies.push_back(std::chrono::duration<double>(Clock::now() - it->second).count());
+          sent_at.erase(it);
+          if (r->status == 201) {
+            ++ok;
+          } else if (failed++ < 5) {
+            std::cerr << "bench: command refused: " << r->body.dump() << "\n";
+          }
+        },
+        &n);
+    sender.producer->poll(0);
+  };
+
+  // Organisations first, as an admin would.
+  auto org = [&](const std::string& id, nlohmann::json data) {
+    processor::CommandRecord c;
+    c.command_id = "reg-" + id;
+    c.stream = "org";
+    c.stream_id = id;
+    c.type = "RegisterOrganization";
+    c.data = std::move(data);
+    c.actor = {"bench-admin", "", {"admin"}};
+    c.intake_time = common::now_rfc3339();
+    c.payload_hash = c.command_id;
+    c.reply_to = "bench";
+    sent_at[c.command_id] = Clock::now();
+    sender.send(c);
+  };
+  org("ft-bench", {{"name", "FT bench"}, {"kind", "prescriber"}, {"department", "74"},
+                   {"prescriber_kind", "FT"}});
+  org("ei-bench", {{"name", "EI bench"}, {"kind", "siae"}, {"department", "74"},
+                   {"siae_kind", "EI"}});
+  sender.producer->flush(10000);
+  const auto org_deadline = Clock::now() + std::chrono::seconds(60);
+  while (!sent_at.empty() && Clock::now() < org_deadline) drain(100);
+  if (ok != 2) {
+    std::cerr << "bench: organisations were not registered\n";
+    stop = true;
+    worker.join();
+    cleanup();
+    return 1;
+  }
+  ok = 0;
+  latencies.clear();
+
+  const long journeys = std::max(1L, options.commands / 3);
+  const long total = journeys * 3;
+  const long batches_before = processor.batches();
+  std::cout << "bench write: " << total << " commands (" << journeys
+            << " journeys x OpenJourney, SubmitCandidature, RecordFollowUp), "
+            << config.partitions << " partitions, batch <= " << options.batch << "\n";
+  const auto start = Clock::now();
+  for (long j = 0; j < journeys; ++j) {
+    for (auto& c : journey_commands(j, ring)) {
+      while (static_cast<long>(sent_at.size()) >= options.in_flight) drain(1);
+      sent_at[c.command_id] = Clock::now();
+      if (!sender.send(c)) {
+        std::cerr << "bench: produce failed\n";
+        ++failed;
+      }
+    }
+    if (j % 256 == 0) drain(0);
+  }
+  const auto deadline = Clock::now() + std::chrono::minutes(5);
+  while (!sent_at.empty() && Clock::now() < deadline) drain(20);
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const long batches = processor.batches() - batches_before;
+  stop = true;
+  worker.join();
+
+  const double rate = static_cast<double>(ok) / elapsed;
+  const long avg_batch = batches > 0 ? std::max(1L, total / batches) : options.batch;
+  std::printf("  accepted          %ld / %ld (refused or lost: %ld)\n", ok, total,
+              total - ok);
+  std::printf("  elapsed           %.2f s\n", elapsed);
+  std::printf("  commands/s        %.0f (until their events are committed and replied)\n", rate);
+  std::printf("  latency p50       %.1f ms\n", percentile(latencies, 0.50) * 1000);
+  std::printf("  latency p99       %.1f ms\n", percentile(latencies, 0.99) * 1000);
+  std::printf("  transactions      %ld (%ld commands each on average)\n", batches, avg_batch);
+
+  // The raw limit: bare librdkafka transactions of the same size, the same number of events,
+  // each the size of a real event.
+  domain::RecordedEvent sample;
+  sample.type = "followup.recorded";
+  sample.subject = "bench-123456";
+  sample.seq = 3;
+  sample.prevhash = std::string(events::kZeroHash);
+  sample.time = common::now_rfc3339();
+  sample.command_id = "bench-123456-fu";
+  sample.actor = "bench@ft-bench";
+  sample.actor_org = "ft-bench";
+  sample.ruleset = "iae-2021-09-03";
+  sample.data = {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}};
+  const std::string value = events::seal(sample, events::kJourneySource).dump();
+  const double raw = raw_transactions(k, raw_topic, config.partitions, total, avg_batch, value);
+  std::printf("  raw limit         %.0f events/s (bare transactions of %ld, %zu-byte events)\n",
+              raw, avg_batch, value.size());
+  std::printf("  ratio             %.2f (commands/s over raw events/s)\n",
+              raw > 0 ? rate / raw : 0.0);
+  cleanup();
+  return ok == total ? 0 : 1;
+}
+
+}  // namespace parcours::cli

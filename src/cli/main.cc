@@ -1,0 +1,86 @@
+// parcours: one binary, several subcommands (ARCHITECTURE §1).
+//   serve    API + command processor + projector + metrics
+//   topics   create or check the topics
+//   token    sign a development token with PARCOURS_JWT_SECRET
+//   bench    load generators and measurements
+//   audit    read a journey's history or verify hash chains straight from Kafka
+//   rebuild  rebuild the read models from offset 0 into a fresh directory
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+
+#include "auth/jwt.h"
+#include "cli/bench.h"
+#include "cli/serve.h"
+#include "cli/topic_specs.h"
+#include "common/config.h"
+#include "common/log.h"
+
+int main(int argc, char** argv) {
+  using namespace parcours;
+  CLI::App app{"parcours: event-sourced case management for IAE journeys"};
+  app.require_subcommand(1);
+  common::Config config;
+
+  auto* serve = app.add_subcommand("serve", "run the API, the command processor and the projector");
+  config.declare(*serve, true);
+
+  auto* topics = app.add_subcommand("topics", "create missing topics and check existing ones");
+  config.declare(*topics, false);
+
+  auto* token = app.add_subcommand("token", "print a signed development token");
+  std::string sub = "dev";
+  std::string org;
+  std::vector<std::string> roles;
+  long ttl = 86400;
+  token->add_option("--sub", sub, "subject (user)")->capture_default_str();
+  token->add_option("--org", org, "organisation id");
+  token->add_option("--role", roles, "role (admin, auditor); repeatable");
+  token->add_option("--ttl", ttl, "lifetime in seconds")->capture_default_str();
+  config.declare(*token, true);
+
+  cli::BenchOptions bench_options;
+  auto* bench = app.add_subcommand("bench", "measure the system");
+  bench->require_subcommand(1);
+  auto* bench_write = bench->add_subcommand("write", "commands/s through the write path, vs raw");
+  bench_write->add_option("-n,--commands", bench_options.commands, "commands to send")
+      ->capture_default_str();
+  bench_write->add_option("--batch", bench_options.batch, "commands per transaction")
+      ->capture_default_str();
+  bench_write->add_option("--in-flight", bench_options.in_flight,
+                          "commands sent ahead of their replies")
+      ->capture_default_str();
+  config.declare(*bench_write, false);
+
+  CLI11_PARSE(app, argc, argv);
+  const bool needs_secrets = serve->parsed() || token->parsed();
+  if (auto e = config.finish(needs_secrets); !e.empty()) {
+    std::cerr << "parcours: " << e << "\n";
+    return 2;
+  }
+  common::set_log_level(common::parse_log_level(config.log_level));
+
+  if (serve->parsed()) return cli::serve(config);
+  if (topics->parsed()) {
+    kafka::TopicReport report;
+    kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
+    if (auto e = kafka::ensure_topics(k, cli::topic_specs(config), &report); !e.empty()) {
+      std::cerr << "parcours topics: " << e << "\n";
+      return 1;
+    }
+    for (const auto& t : report.created) std::cout << "created " << t << "\n";
+    for (const auto& t : report.existing) std::cout << "ok      " << t << "\n";
+    return 0;
+  }
+  if (token->parsed()) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    nlohmann::json claims = {{"sub", sub}, {"iat", now}, {"exp", now + ttl}, {"roles", roles}};
+    if (!org.empty()) claims["org"] = org;
+    std::cout << auth::sign_hs256(claims, config.jwt_secret) << "\n";
+    return 0;
+  }
+  if (bench_write->parsed()) return cli::bench_write(config, bench_options);
+  return 0;
+}

@@ -1,0 +1,171 @@
+#include "cli/serve.h"
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include <prometheus/registry.h>
+
+#include "api/api.h"
+#include "cli/topic_specs.h"
+#include "common/log.h"
+#include "http/server.h"
+#include "processor/command_processor.h"
+#include "projections/projector.h"
+
+namespace parcours::cli {
+
+namespace {
+
+std::pair<std::string, std::uint16_t> split_addr(const std::string& addr) {
+  const auto colon = addr.rfind(':');
+  return {addr.substr(0, colon), static_cast<std::uint16_t>(std::stoi(addr.substr(colon + 1)))};
+}
+
+int fail(const std::string& what) {
+  common::log_error("serve cannot start", {{"error", what}});
+  return 1;
+}
+
+}  // namespace
+
+int serve(common::Config config) {
+  // Signals are taken synchronously by this thread; every other thread blocks them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  std::string error;
+  auto ring = crypto::MasterKeyRing::parse(config.master_key, &error);
+  if (!ring) return fail("PARCOURS_MASTER_KEY: " + error);
+  auto jwt = auth::JwtVerifier::create({config.jwt_secret, std::chrono::seconds(60)}, &error);
+  if (!jwt) return fail(error);
+  kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props, 5000};
+
+  kafka::TopicReport report;
+  if (auto e = kafka::ensure_topics(kafka, topic_specs(config), &report); !e.empty()) {
+    return fail("topics: " + e);
+  }
+  if (!report.created.empty()) common::log_info("topics created", {{"topics", report.created}});
+
+  std::filesystem::create_directories(config.data_dir);
+  auto processor_store = processor::ProcessorStore::open(config.data_dir + "/processor", &error);
+  if (!processor_store) return fail(error);
+  auto views = projections::ViewsStore::open(config.data_dir + "/views", &error);
+  if (!views) return fail(error);
+
+  prometheus::Registry metrics;
+  processor::ProcessorProbe processor_probe(metrics);
+  api::ApiProbe api_probe(metrics);
+
+  projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
+  if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
+
+  processor::ProcessorOptions popts;
+  popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),
+                  config.replies_topic(),  config.keys_topic(),   config.partitions,
+                  config.small_partitions};
+  popts.group_id = config.topic_prefix + "processor";
+  popts.transactional_id = config.topic_prefix + "processor-" + config.instance_id;
+  popts.batch_max = config.batch_max;
+  popts.batch_linger_ms = config.batch_linger_ms;
+  popts.keys_partitions = config.small_partitions;
+  processor::CommandProcessor processor(popts, kafka, *processor_store, registry, *ring,
+                                        &processor_probe);
+
+  projections::Projector projector({config.events_topic(), config.partitions, config.keys_topic(),
+                                    config.small_partitions, 5000},
+                                   kafka, *views);
+  api::VersionWaiters waiters;
+  projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
+
+  api::CommandGateway gateway({config.commands_topic(), config.replies_topic(),
+                               config.small_partitions, config.instance_id,
+                               std::chrono::milliseconds(config.reply_timeout_ms)},
+                              kafka);
+  if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
+
+  std::atomic<bool> stop_processor{false};
+  std::atomic<bool> stop_projector{false};
+  std::atomic<bool> stop_timers{false};
+  std::atomic<int> exit_code{0};
+  std::thread processor_thread([&] {
+    if (auto e = processor.run(stop_processor); !e.empty()) {
+      common::log_error("command processor stopped", {{"error", e}});
+      exit_code = 2;
+      kill(getpid(), SIGTERM);
+    }
+  });
+  std::thread projector_thread([&] {
+    if (auto e = projector.run(stop_projector); !e.empty()) {
+      common::log_error("projector stopped", {{"error", e}});
+      exit_code = 2;
+      kill(getpid(), SIGTERM);
+    }
+  });
+  std::thread timers([&] {
+    while (!stop_timers.load()) {
+      waiters.expire(std::chrono::steady_clock::now());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+
+  api::ApiDeps deps;
+  deps.jwt = &*jwt;
+  deps.registry = &registry;
+  deps.views = views.get();
+  deps.gateway = &gateway;
+  deps.waiters = &waiters;
+  deps.keys = &*ring;
+  deps.probe = &api_probe;
+  deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
+  deps.ready = [&] { return processor.ready() && projector.caught_up() && gateway.healthy(); };
+  deps.before_metrics = [&] {
+    for (const auto& [p, lag] : projector.lag()) {
+      api_probe.projector_lag(p, static_cast<double>(lag));
+    }
+  };
+  api::Api api(deps);
+
+  http::ServerOptions hopts;
+  std::tie(hopts.address, hopts.port) = split_addr(config.http_addr);
+  hopts.threads = config.http_threads;
+  hopts.max_body_bytes = static_cast<std::size_t>(config.max_body_bytes);
+  hopts.handler_timeout = std::chrono::milliseconds(config.reply_timeout_ms + 2000);
+  http::Server server(hopts, [&api](http::Request&& r, http::Responder respond) {
+    api.handle(std::move(r), std::move(respond));
+  });
+  if (!server.start(&error)) {
+    stop_processor = stop_projector = stop_timers = true;
+    processor_thread.join();
+    projector_thread.join();
+    timers.join();
+    return fail("http: " + error);
+  }
+  common::log_info("serving", {{"http", hopts.address + ":" + std::to_string(server.port())},
+                               {"brokers", config.kafka_brokers},
+                               {"topic_prefix", config.topic_prefix},
+                               {"instance", config.instance_id}});
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  common::log_info("stopping", {{"signal", sig}});
+  // Drain in order: finish HTTP requests (they may wait for command replies, so the gateway
+  // and the processor keep running), then the gateway, the processor (it finishes and commits
+  // its batch), the projector.
+  server.stop(std::chrono::milliseconds(5000));
+  gateway.stop();
+  stop_processor = true;
+  processor_thread.join();
+  stop_projector = true;
+  projector_thread.join();
+  stop_timers = true;
+  timers.join();
+  common::log_info("stopped", {});
+  return exit_code.load();
+}
+
+}  // namespace parcours::cli

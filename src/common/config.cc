@@ -1,0 +1,119 @@
+#include "common/config.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace parcours::common {
+
+namespace {
+std::string read_secret_file(const char* env) {
+  const char* path = std::getenv(env);
+  if (!path || !*path) return {};
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string s = ss.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+}  // namespace
+
+void Config::declare(CLI::App& app, bool with_secrets) {
+  app.add_option("--http-addr", http_addr, "API listen address host:port")
+      ->envname("PARCOURS_HTTP_ADDR")
+      ->capture_default_str();
+  app.add_option("--kafka-brokers", kafka_brokers, "Kafka bootstrap servers")
+      ->envname("PARCOURS_KAFKA_BROKERS")
+      ->capture_default_str();
+  app.add_option("--data-dir", data_dir, "directory of the RocksDB stores")
+      ->envname("PARCOURS_DATA_DIR")
+      ->capture_default_str();
+  app.add_option("--topic-prefix", topic_prefix, "prefix of every topic name")
+      ->envname("PARCOURS_TOPIC_PREFIX")
+      ->capture_default_str();
+  app.add_option("--partitions", partitions, "partitions of commands and journey-events")
+      ->envname("PARCOURS_PARTITIONS")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  app.add_option("--small-partitions", small_partitions,
+                 "partitions of org-events, replies and keys")
+      ->envname("PARCOURS_SMALL_PARTITIONS")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  app.add_option("--replication-factor", replication_factor, "replication of created topics")
+      ->envname("PARCOURS_REPLICATION_FACTOR")
+      ->check(CLI::Range(1, 7))
+      ->capture_default_str();
+  app.add_option("--instance-id", instance_id, "stable id of this instance (transactional.id)")
+      ->envname("PARCOURS_INSTANCE_ID");
+  if (with_secrets) {
+    app.add_option("--jwt-secret", jwt_secret, "HS256 secret (prefer the environment)")
+        ->envname("PARCOURS_JWT_SECRET");
+    app.add_option("--master-key", master_key, "master keys kid:base64[,kid:base64]")
+        ->envname("PARCOURS_MASTER_KEY");
+  }
+  app.add_option("--batch-max", batch_max, "commands per Kafka transaction at most")
+      ->envname("PARCOURS_BATCH_MAX")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--batch-linger-ms", batch_linger_ms, "wait to fill a batch (ms)")
+      ->envname("PARCOURS_BATCH_LINGER_MS")
+      ->check(CLI::Range(0, 1000))
+      ->capture_default_str();
+  app.add_option("--reply-timeout-ms", reply_timeout_ms, "command reply timeout (ms)")
+      ->envname("PARCOURS_REPLY_TIMEOUT_MS")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  app.add_option("--min-version-wait-ms", min_version_wait_ms, "bound of min_version waits (ms)")
+      ->envname("PARCOURS_MIN_VERSION_WAIT_MS")
+      ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
+  app.add_option("--max-body-bytes", max_body_bytes, "largest accepted request body")
+      ->envname("PARCOURS_MAX_BODY_BYTES")
+      ->check(CLI::Range(1024, 64 << 20))
+      ->capture_default_str();
+  app.add_option("--http-threads", http_threads, "HTTP I/O threads")
+      ->envname("PARCOURS_HTTP_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--kafka-prop", kafka_props, "librdkafka property key=value (repeatable)");
+  app.add_option("--log-level", log_level, "debug | info | warn | error")
+      ->envname("PARCOURS_LOG_LEVEL")
+      ->capture_default_str();
+}
+
+std::string Config::finish(bool need_secrets) {
+  if (const char* props = std::getenv("PARCOURS_KAFKA_PROPS"); props && *props) {
+    std::string all(props);
+    std::size_t pos = 0;
+    while (pos < all.size()) {
+      const std::size_t end = std::min(all.find(';', pos), all.size());
+      if (end > pos) kafka_props.insert(kafka_props.begin(), all.substr(pos, end - pos));
+      pos = end + 1;
+    }
+  }
+  for (const auto& p : kafka_props) {
+    if (p.find('=') == std::string::npos || p.front() == '=') {
+      return "kafka property '" + p.substr(0, p.find('=')) + "' is not key=value";
+    }
+  }
+  if (jwt_secret.empty()) jwt_secret = read_secret_file("PARCOURS_JWT_SECRET_FILE");
+  if (master_key.empty()) master_key = read_secret_file("PARCOURS_MASTER_KEY_FILE");
+  if (instance_id.empty()) {
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    instance_id = host[0] ? host : "parcours";
+  }
+  if (need_secrets) {
+    if (jwt_secret.size() < 32) return "PARCOURS_JWT_SECRET is missing or shorter than 32 bytes";
+    if (master_key.empty()) return "PARCOURS_MASTER_KEY is missing";
+  }
+  if (http_addr.find(':') == std::string::npos) return "PARCOURS_HTTP_ADDR must be host:port";
+  return {};
+}
+
+}  // namespace parcours::common

@@ -1,0 +1,61 @@
+#include "kafka/errors.h"
+
+#include <memory>
+
+namespace parcours::kafka {
+
+KafkaStatus classify(RdKafka::Error* raw) {
+  if (!raw) return KafkaStatus::success();
+  std::unique_ptr<RdKafka::Error> error(raw);
+  KafkaStatus s;
+  s.message = error->str();
+  if (error->is_fatal()) {
+    s.failure = Failure::fatal;
+  } else if (error->txn_requires_abort()) {
+    s.failure = Failure::abortable;
+  } else if (error->is_retriable()) {
+    s.failure = Failure::retriable;
+  } else {
+    s.failure = Failure::fatal;  // unclassified: treat as fatal
+  }
+  return s;
+}
+
+KafkaStatus classify(RdKafka::ErrorCode code) {
+  KafkaStatus s;
+  if (code == RdKafka::ERR_NO_ERROR) return s;
+  s.message = RdKafka::err2str(code);
+  switch (code) {
+    case RdKafka::ERR__QUEUE_FULL:
+    case RdKafka::ERR__TIMED_OUT:
+    case RdKafka::ERR__TRANSPORT:
+    case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
+    case RdKafka::ERR_LEADER_NOT_AVAILABLE:
+    case RdKafka::ERR_REQUEST_TIMED_OUT:
+    case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
+    case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
+    case RdKafka::ERR_NOT_COORDINATOR:
+      s.failure = Failure::retriable;
+      break;
+    case RdKafka::ERR__STATE:
+    case RdKafka::ERR__MSG_TIMED_OUT:
+    case RdKafka::ERR_INVALID_PRODUCER_EPOCH:
+      s.failure = Failure::abortable;
+      break;
+    default:
+      s.failure = Failure::fatal;
+  }
+  return s;
+}
+
+const char* to_string(Failure f) {
+  switch (f) {
+    case Failure::none: return "none";
+    case Failure::retriable: return "retriable";
+    case Failure::abortable: return "abortable";
+    case Failure::fatal: return "fatal";
+  }
+  return "fatal";
+}
+
+}  // namespace parcours::kafka

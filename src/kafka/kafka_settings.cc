@@ -1,0 +1,102 @@
+#include "kafka/kafka_settings.h"
+
+namespace parcours::kafka {
+
+namespace {
+
+bool set(RdKafka::Conf& conf, const std::string& k, const std::string& v, std::string* error) {
+  std::string err;
+  if (conf.set(k, v, err) != RdKafka::Conf::CONF_OK) {
+    if (error) *error = "kafka property " + k + ": " + err;
+    return false;
+  }
+  return true;
+}
+
+// The settings exactly-once depends on, per role (ARCHITECTURE §3). The pass-through may not
+// change them.
+std::map<std::string, std::string> required(ClientRole role) {
+  switch (role) {
+    case ClientRole::transactional_producer:
+      return {{"enable.idempotence", "true"}, {"acks", "all"}};
+    case ClientRole::idempotent_producer:
+      return {{"enable.idempotence", "true"}, {"acks", "all"}};
+    case ClientRole::group_consumer:
+    case ClientRole::reader:
+      return {{"isolation.level", "read_committed"}, {"enable.auto.commit", "false"}};
+  }
+  return {};
+}
+
+std::map<std::string, std::string> defaults(ClientRole role) {
+  std::map<std::string, std::string> d = {{"socket.nagle.disable", "true"},
+                                          {"client.id", "parcours"}};
+  switch (role) {
+    case ClientRole::transactional_producer:
+      d["transaction.timeout.ms"] = "15000";
+      d["message.timeout.ms"] = "12000";
+      d["linger.ms"] = "1";
+      d["partitioner"] = "murmur2_random";  // the Java client's partitioner
+      d["compression.type"] = "lz4";
+      d["queue.buffering.max.messages"] = "500000";
+      break;
+    case ClientRole::idempotent_producer:
+      d["linger.ms"] = "1";
+      d["message.timeout.ms"] = "8000";
+      d["partitioner"] = "murmur2_random";
+      d["compression.type"] = "lz4";
+      break;
+    case ClientRole::group_consumer:
+      d["auto.offset.reset"] = "earliest";
+      d["enable.auto.offset.store"] = "false";
+      d["fetch.wait.max.ms"] = "10";
+      d["session.timeout.ms"] = "10000";
+      d["heartbeat.interval.ms"] = "1000";
+      d["partition.assignment.strategy"] = "range";
+      break;
+    case ClientRole::reader:
+      d["auto.offset.reset"] = "earliest";
+      d["enable.partition.eof"] = "true";
+      d["fetch.wait.max.ms"] = "10";
+      d["fetch.message.max.bytes"] = "4194304";
+      d["queued.max.messages.kbytes"] = "262144";
+      break;
+  }
+  return d;
+}
+
+}  // namespace
+
+std::unique_ptr<RdKafka::Conf> make_conf(const KafkaSettings& s, ClientRole role,
+                                         const std::map<std::string, std::string>& extra,
+                                         std::string* error) {
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  if (!set(*conf, "bootstrap.servers", s.brokers, error)) return nullptr;
+  if (s.statistics_interval_ms > 0 &&
+      !set(*conf, "statistics.interval.ms", std::to_string(s.statistics_interval_ms), error)) {
+    return nullptr;
+  }
+  for (const auto& [k, v] : defaults(role)) {
+    if (!set(*conf, k, v, error)) return nullptr;
+  }
+  for (const auto& [k, v] : extra) {
+    if (!set(*conf, k, v, error)) return nullptr;
+  }
+  const auto must = required(role);
+  for (const auto& kv : s.passthrough) {
+    const auto eq = kv.find('=');
+    const std::string k = kv.substr(0, eq);
+    const std::string v = eq == std::string::npos ? "" : kv.substr(eq + 1);
+    if (auto it = must.find(k); it != must.end() && it->second != v) {
+      if (error) *error = "kafka property " + k + " must stay " + it->second;
+      return nullptr;
+    }
+    if (!set(*conf, k, v, error)) return nullptr;
+  }
+  for (const auto& [k, v] : must) {
+    if (!set(*conf, k, v, error)) return nullptr;
+  }
+  return conf;
+}
+
+}  // namespace parcours::kafka

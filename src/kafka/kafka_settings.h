@@ -1,0 +1,39 @@
+// librdkafka configuration for every Parcours client, in one place (ARCHITECTURE §3).
+//
+// Every client gets the bootstrap servers, Nagle off (Debian's librdkafka 2.0.2 leaves it on,
+// which costs ~45 ms per transaction), statistics, and the operator's pass-through properties
+// (TLS, SASL for real clusters), which are applied last and may override anything but the
+// settings exactly-once depends on; those are asserted after the pass-through.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <librdkafka/rdkafkacpp.h>
+
+namespace parcours::kafka {
+
+struct KafkaSettings {
+  std::string brokers = "127.0.0.1:9092";
+  // "key=value" pairs from the operator (PARCOURS_KAFKA_PROPS, --kafka-prop).
+  std::vector<std::string> passthrough;
+  int statistics_interval_ms = 5000;
+};
+
+enum class ClientRole {
+  transactional_producer,  // processor: idempotent, transactional
+  idempotent_producer,     // API gateway: commands, access log
+  group_consumer,          // processor: commands, consumer group, read_committed
+  reader,                  // projector, catch-up, audit: manual assignment, read_committed
+};
+
+// Builds the configuration of a client. `extra` is applied before the pass-through.
+// Returns nullptr and sets *error if a property is unknown or invalid, or if the
+// pass-through tries to change a setting exactly-once depends on.
+std::unique_ptr<RdKafka::Conf> make_conf(const KafkaSettings& s, ClientRole role,
+                                         const std::map<std::string, std::string>& extra,
+                                         std::string* error);
+
+}  // namespace parcours::kafka

@@ -1,0 +1,107 @@
+#include "kafka/transactional_producer.h"
+
+
+namespace parcours::kafka {
+
+// Records the offset of every delivered message. Delivery callbacks run inside poll(),
+// flush() and commit_transaction(), on the producer's thread.
+class TransactionalProducer::DeliveryReports : public RdKafka::DeliveryReportCb {
+ public:
+  void dr_cb(RdKafka::Message& m) override {
+    if (m.err() != RdKafka::ERR_NO_ERROR) {
+      ++failed;  // the transaction enters the abortable state; commit() will say so
+      return;
+    }
+    auto& last = delivered[{m.topic_name(), m.partition()}];
+    last = std::max(last, m.offset());
+  }
+  std::map<std::pair<std::string, int32_t>, int64_t> delivered;
+  long failed = 0;
+};
+
+std::unique_ptr<TransactionalProducer> TransactionalProducer::create(
+    const KafkaSettings& settings, const std::string& transactional_id, std::string* error,
+    int init_timeout_ms) {
+  auto conf = make_conf(settings, ClientRole::transactional_producer,
+                        {{"transactional.id", transactional_id}}, error);
+  if (!conf) return nullptr;
+  return create_from(std::move(conf), error, init_timeout_ms);
+}
+
+std::unique_ptr<TransactionalProducer> TransactionalProducer::create_from(
+    std::unique_ptr<RdKafka::Conf> conf, std::string* error, int init_timeout_ms) {
+  std::unique_ptr<TransactionalProducer> p(new TransactionalProducer());
+  p->reports_ = std::make_unique<DeliveryReports>();
+  std::string err;
+  if (conf->set("dr_cb", p->reports_.get(), err) != RdKafka::Conf::CONF_OK) {
+    if (error) *error = err;
+    return nullptr;
+  }
+  p->producer_.reset(RdKafka::Producer::create(conf.get(), err));
+  if (!p->producer_) {
+    if (error) *error = err;
+    return nullptr;
+  }
+  KafkaStatus s = classify(p->producer_->init_transactions(init_timeout_ms));
+  // init_transactions may report a retriable timeout while the coordinator loads.
+  for (int attempt = 0; s.failure == Failure::retriable && attempt < 5; ++attempt) {
+    s = classify(p->producer_->init_transactions(init_timeout_ms));
+  }
+  if (!s.ok()) {
+    if (error) *error = "init_transactions: " + s.message;
+    return nullptr;
+  }
+  return p;
+}
+
+TransactionalProducer::~TransactionalProducer() {
+  if (producer_) producer_->flush(5000);
+}
+
+KafkaStatus TransactionalProducer::begin() {
+  reports_->delivered.clear();
+  reports_->failed = 0;
+  produced_ = 0;
+  return classify(producer_->begin_transaction());
+}
+
+KafkaStatus TransactionalProducer::produce(const std::string& topic, int32_t partition,
+                                           std::string_view key, const std::string* value) {
+  for (;;) {
+    const RdKafka::ErrorCode code = producer_->produce(
+        topic, partition == -1 ? RdKafka::Topic::PARTITION_UA : partition,
+        RdKafka::Producer::RK_MSG_COPY, value ? const_cast<char*>(value->data()) : nullptr,
+        value ? value->size() : 0, key.data(), key.size(), 0, nullptr);
+    if (code == RdKafka::ERR_NO_ERROR) {
+      ++produced_;
+      producer_->poll(0);
+      return KafkaStatus::success();
+    }
+    if (code == RdKafka::ERR__QUEUE_FULL) {
+      producer_->poll(10);  // back-pressure: serve delivery reports, then retry
+      continue;
+    }
+    return classify(code);
+  }
+}
+
+KafkaStatus TransactionalProducer::send_offsets(
+    const std::vector<RdKafka::TopicPartition*>& offsets,
+    const RdKafka::ConsumerGroupMetadata* group, int timeout_ms) {
+  return classify(producer_->send_offsets_to_transaction(offsets, group, timeout_ms));
+}
+
+KafkaStatus TransactionalProducer::commit(int timeout_ms) {
+  return classify(producer_->commit_transaction(timeout_ms));
+}
+
+KafkaStatus TransactionalProducer::abort(int timeout_ms) {
+  return classify(producer_->abort_transaction(timeout_ms));
+}
+
+const std::map<std::pair<std::string, int32_t>, int64_t>& TransactionalProducer::delivered()
+    const {
+  return reports_->delivered;
+}
+
+}  // namespace parcours::kafka

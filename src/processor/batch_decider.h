@@ -1,0 +1,91 @@
+// Deciding one batch of commands (ARCHITECTURE §3, step 1).
+//
+// Commands are decided in order against an overlay of the states the batch has already
+// changed, so two commands of one batch see each other. The decider turns every outcome into
+// records for the transaction (events, keys, reply) and keeps the store changes to write once
+// the transaction has committed. If the transaction fails, the BatchDecider is dropped whole
+// and nothing it computed survives.
+//
+// Thread-safety: processor thread only.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crypto/identity_cipher.h"
+#include "domain/command.h"
+#include "domain/journey_state.h"
+#include "processor/command_record.h"
+#include "processor/processor_probe.h"
+#include "processor/processor_store.h"
+#include "processor/state_cache.h"
+#include "projections/org_registry.h"
+
+namespace parcours::processor {
+
+struct Topics {
+  std::string commands, events, org_events, replies, keys;
+  int partitions = 12;
+  int reply_partitions = 3;
+};
+
+// A record to produce inside the batch's transaction. partition -1: by key (murmur2).
+struct OutRecord {
+  std::string topic;
+  int32_t partition = -1;
+  std::string key;
+  std::optional<std::string> value;  // nullopt = tombstone
+};
+
+class BatchDecider {
+ public:
+  BatchDecider(const Topics& topics, ProcessorStore& store, StateCache& cache,
+               projections::OrgRegistry& registry, const crypto::MasterKeyRing& keys,
+               ProcessorProbe* probe, std::string recorded_time);
+
+  // Decides one command read from commands partition `partition` and appends its records.
+  void decide(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out);
+
+  // After commit: the store changes (states, idempotency, keys, PASS counters).
+  void write_to(ProcessorStore::Batch& batch) const;
+  // After the store write: committed states and keys enter the cache.
+  void publish(StateCache& cache);
+  std::size_t events() const { return events_; }
+
+ private:
+  class Orgs;  // overlay of the registry (orgs changed by this batch first)
+  void decide_journey(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out);
+  void decide_org(const CommandRecord& cmd, std::vector<OutRecord>& out);
+  domain::JourneyState& journey(const std::string& id);
+  std::optional<crypto::DataKey> data_key(const std::string& journey_id);
+  std::optional<IdempotencyEntry> seen(const std::string& stream_id, const std::string& command_id);
+  void reply(const CommandRecord& cmd, int status, nlohmann::json body,
+             std::vector<OutRecord>& out, bool remember);
+  domain::DecisionContext context(const CommandRecord& cmd, const domain::OrgLookup& orgs) const;
+  std::string pass_number(int32_t partition);
+
+  const Topics& topics_;
+  ProcessorStore& store_;
+  StateCache& cache_;
+  projections::OrgRegistry& registry_;
+  const crypto::MasterKeyRing& master_;
+  ProcessorProbe* probe_;
+  std::string recorded_time_;
+
+  std::unordered_map<std::string, domain::JourneyState> journeys_;  // overlay
+  std::set<std::string> dirty_;
+  std::map<std::string, IdempotencyEntry> idem_;  // idem key -> entry
+  std::map<std::string, nlohmann::json> new_keys_;  // journey -> wrapped key
+  std::map<std::string, crypto::DataKey> unwrapped_;
+  std::set<std::string> erased_keys_;
+  std::map<int32_t, int64_t> pass_counters_;
+  domain::OrgMap org_overlay_;
+  std::map<std::string, projections::OrgChain> org_chains_;
+  std::size_t events_ = 0;
+};
+
+}  // namespace parcours::processor

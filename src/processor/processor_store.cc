@@ -1,0 +1,83 @@
+#include "processor/processor_store.h"
+
+namespace parcours::processor {
+
+std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, std::string* error) {
+  auto db = store::RocksDb::open(path, {"state", "idem", "keys"}, error);
+  if (!db) return nullptr;
+  std::unique_ptr<ProcessorStore> s(new ProcessorStore());
+  s->state_ = db->family("state");
+  s->idem_ = db->family("idem");
+  s->keys_ = db->family("keys");
+  s->db_ = std::move(db);
+  return s;
+}
+
+std::string ProcessorStore::idem_key(const std::string& stream_id, const std::string& command_id) {
+  std::string k = stream_id;
+  k.push_back('\0');
+  k += command_id;
+  return k;
+}
+
+std::optional<domain::JourneyState> ProcessorStore::state(const std::string& journey_id) const {
+  auto v = db_->get(state_, journey_id);
+  if (!v) return std::nullopt;
+  return nlohmann::json::parse(*v).get<domain::JourneyState>();
+}
+
+std::optional<IdempotencyEntry> ProcessorStore::idempotency(const std::string& stream_id,
+                                                            const std::string& command_id) const {
+  auto v = db_->get(idem_, idem_key(stream_id, command_id));
+  if (!v) return std::nullopt;
+  auto j = nlohmann::json::parse(*v);
+  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(),
+                          j.at("body")};
+}
+
+std::optional<nlohmann::json> ProcessorStore::wrapped_key(const std::string& journey_id) const {
+  auto v = db_->get(keys_, journey_id);
+  if (!v) return std::nullopt;
+  return nlohmann::json::parse(*v);
+}
+
+std::optional<int64_t> ProcessorStore::offset(const std::string& topic, int32_t partition) const {
+  return db_->offset(topic, partition);
+}
+
+int64_t ProcessorStore::pass_counter(int32_t partition) const {
+  auto v = db_->get(db_->meta(), "pass_counter/" + std::to_string(partition));
+  return v ? static_cast<int64_t>(store::from_be64(*v)) : 0;
+}
+
+void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
+  (void)batch_.Put(store_->state_, s.journey_id, nlohmann::json(s).dump());
+}
+
+void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
+                                            const std::string& command_id,
+                                            const IdempotencyEntry& e) {
+  nlohmann::json j = {{"hash", e.hash}, {"status", e.status}, {"body", e.body}};
+  (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), j.dump());
+}
+
+void ProcessorStore::Batch::put_key(const std::string& journey_id, const nlohmann::json& wrapped) {
+  (void)batch_.Put(store_->keys_, journey_id, wrapped.dump());
+}
+
+void ProcessorStore::Batch::delete_key(const std::string& journey_id) {
+  (void)batch_.Delete(store_->keys_, journey_id);
+}
+
+void ProcessorStore::Batch::put_offset(const std::string& topic, int32_t partition, int64_t next) {
+  store::RocksDb::put_offset(batch_, store_->db_->meta(), topic, partition, next);
+}
+
+void ProcessorStore::Batch::put_pass_counter(int32_t partition, int64_t next) {
+  (void)batch_.Put(store_->db_->meta(), "pass_counter/" + std::to_string(partition),
+                   store::be64(static_cast<uint64_t>(next)));
+}
+
+rocksdb::Status ProcessorStore::commit(Batch& b) { return db_->write(b.batch_); }
+
+}  // namespace parcours::processor

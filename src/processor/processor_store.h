@@ -1,0 +1,78 @@
+// The processor's RocksDB store: write-side state of the journeys whose partitions this
+// instance owns (ARCHITECTURE §3, step 3).
+//
+// Layout (column family: key -> value):
+//   state   journey id                         -> JourneyState JSON (domain/journey_state.h)
+//   idem    stream id \0 command id            -> {"hash","status","body"} the first outcome
+//   keys    journey id                         -> wrapped data key JSON (crypto/identity_cipher.h)
+//   default "offset/<events topic>/<p>"        -> next events offset applied (8 bytes BE)
+//           "offset/<keys topic>/<p>"          -> next keys offset applied
+//           "pass_counter/<p>"                 -> next PASS counter of partition p (8 bytes BE)
+//
+// After a Kafka transaction commits, everything it changed is written in ONE WriteBatch with
+// the events offset, so the store and the log never disagree; a crash between the two is
+// repaired by catch-up, which re-applies the log from the stored offset.
+//
+// Thread-safety: used by the processor thread only (plus RocksDB's own thread-safety).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/journey_state.h"
+#include "store/rocks_db.h"
+
+namespace parcours::processor {
+
+struct IdempotencyEntry {
+  std::string hash;
+  int status = 0;
+  nlohmann::json body;
+};
+
+class ProcessorStore {
+ public:
+  static std::unique_ptr<ProcessorStore> open(const std::string& path, std::string* error);
+
+  std::optional<domain::JourneyState> state(const std::string& journey_id) const;
+  std::optional<IdempotencyEntry> idempotency(const std::string& stream_id,
+                                              const std::string& command_id) const;
+  std::optional<nlohmann::json> wrapped_key(const std::string& journey_id) const;
+  std::optional<int64_t> offset(const std::string& topic, int32_t partition) const;
+  int64_t pass_counter(int32_t partition) const;
+
+  // A batch of changes, written at once by commit().
+  class Batch {
+   public:
+    void put_state(const domain::JourneyState& s);
+    void put_idempotency(const std::string& stream_id, const std::string& command_id,
+                         const IdempotencyEntry& e);
+    void put_key(const std::string& journey_id, const nlohmann::json& wrapped);
+    void delete_key(const std::string& journey_id);
+    void put_offset(const std::string& topic, int32_t partition, int64_t next);
+    void put_pass_counter(int32_t partition, int64_t next);
+    bool empty() const { return batch_.Count() == 0; }
+
+   private:
+    friend class ProcessorStore;
+    explicit Batch(ProcessorStore* s) : store_(s) {}
+    ProcessorStore* store_;
+    rocksdb::WriteBatch batch_;
+  };
+  Batch batch() { return Batch(this); }
+  // Writes the batch; a failure here is fatal to the processor (the caller stops).
+  rocksdb::Status commit(Batch& b);
+
+  static std::string idem_key(const std::string& stream_id, const std::string& command_id);
+
+ private:
+  std::unique_ptr<store::RocksDb> db_;
+  rocksdb::ColumnFamilyHandle* state_ = nullptr;
+  rocksdb::ColumnFamilyHandle* idem_ = nullptr;
+  rocksdb::ColumnFamilyHandle* keys_ = nullptr;
+};
+
+}  // namespace parcours::processor

@@ -1,0 +1,116 @@
+#include "store/rocks_db.h"
+
+#include <rocksdb/cache.h>
+#include <rocksdb/table.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+namespace parcours::store {
+
+std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
+                                       const std::vector<std::string>& families,
+                                       std::string* error, std::size_t block_cache_mb) {
+  std::error_code ec;
+  std::filesystem::create_directories(path, ec);
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  options.max_open_files = 512;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(block_cache_mb << 20);
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.write_buffer_size = 32 << 20;
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const auto& f : families) descs.emplace_back(f, cf_options);
+
+  std::unique_ptr<RocksDb> out(new RocksDb());
+  rocksdb::DB* raw = nullptr;
+  rocksdb::DBOptions db_options(options);
+  const rocksdb::Status s = rocksdb::DB::Open(db_options, path, descs, &out->handles_, &raw);
+  if (!s.ok()) {
+    if (error) *error = "rocksdb open " + path + ": " + s.ToString();
+    return nullptr;
+  }
+  out->db_.reset(raw);
+  out->names_.push_back(rocksdb::kDefaultColumnFamilyName);
+  for (const auto& f : families) out->names_.push_back(f);
+  return out;
+}
+
+RocksDb::~RocksDb() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  handles_.clear();
+  db_->Close();
+}
+
+rocksdb::ColumnFamilyHandle* RocksDb::family(std::string_view name) const {
+  for (std::size_t i = 0; i < names_.size(); ++i) {
+    if (names_[i] == name) return handles_[i];
+  }
+  std::abort();  // an undeclared family is a programming error
+}
+
+std::optional<std::string> RocksDb::get(rocksdb::ColumnFamilyHandle* cf,
+                                        std::string_view key) const {
+  std::string value;
+  const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, key, &value);
+  if (s.ok()) return value;
+  return std::nullopt;
+}
+
+rocksdb::Status RocksDb::write(rocksdb::WriteBatch& batch) {
+  rocksdb::WriteOptions wo;
+  wo.sync = false;
+  return db_->Write(wo, &batch);
+}
+
+std::string RocksDb::offset_key(std::string_view topic, int32_t partition) {
+  return "offset/" + std::string(topic) + "/" + std::to_string(partition);
+}
+
+std::optional<int64_t> RocksDb::offset(std::string_view topic, int32_t partition) const {
+  auto v = get(meta(), offset_key(topic, partition));
+  if (!v || v->size() != 8) return std::nullopt;
+  return static_cast<int64_t>(from_be64(*v));
+}
+
+void RocksDb::put_offset(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,
+                         std::string_view topic, int32_t partition, int64_t next_offset) {
+  // WriteBatch::Put only fails on absurd sizes; the status is checked when the batch is written.
+  (void)batch.Put(meta, offset_key(topic, partition), be64(static_cast<uint64_t>(next_offset)));
+}
+
+uint64_t RocksDb::approximate_size() const {
+  uint64_t total = 0;
+  for (auto* h : handles_) {
+    uint64_t v = 0;
+    if (db_->GetIntProperty(h, "rocksdb.total-sst-files-size", &v)) total += v;
+  }
+  return total;
+}
+
+std::string be64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<std::size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t from_be64(std::string_view b) {
+  uint64_t v = 0;
+  for (std::size_t i = 0; i < 8 && i < b.size(); ++i) {
+    v = (v << 8) | static_cast<unsigned char>(b[i]);
+  }
+  return v;
+}
+
+}  // namespace parcours::store

@@ -1,0 +1,61 @@
+// A RocksDB database with named column families, as the stores of Parcours use it.
+//
+// Each store (the processor's state, the read models) is one RocksDB directory; every batch a
+// store applies is ONE WriteBatch holding its data and the Kafka offsets it has consumed, so
+// that data and offsets can never disagree (ARCHITECTURE §3-§4).
+//
+// Thread-safety: RocksDB itself is thread-safe; RocksDb adds no state after open().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+namespace parcours::store {
+
+class RocksDb {
+ public:
+  // Opens (creating if needed) the database at `path` with the given column families (the
+  // default family always exists and holds metadata). nullptr and *error on failure.
+  static std::unique_ptr<RocksDb> open(const std::string& path,
+                                       const std::vector<std::string>& families,
+                                       std::string* error, std::size_t block_cache_mb = 64);
+  ~RocksDb();
+
+  rocksdb::DB* db() { return db_.get(); }
+  // The handle of a family declared at open(); aborts on an unknown name (a programming error).
+  rocksdb::ColumnFamilyHandle* family(std::string_view name) const;
+  rocksdb::ColumnFamilyHandle* meta() const { return db_->DefaultColumnFamily(); }
+
+  std::optional<std::string> get(rocksdb::ColumnFamilyHandle* cf, std::string_view key) const;
+  // Applies a batch. Not synced: the Kafka log is the source of truth and every store
+  // re-reads it from its stored offsets after a crash.
+  rocksdb::Status write(rocksdb::WriteBatch& batch);
+
+  // Offsets stored in the meta family under "offset/<topic>/<partition>".
+  static std::string offset_key(std::string_view topic, int32_t partition);
+  std::optional<int64_t> offset(std::string_view topic, int32_t partition) const;
+  static void put_offset(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,
+                         std::string_view topic, int32_t partition, int64_t next_offset);
+
+  // Approximate on-disk size, for metrics.
+  uint64_t approximate_size() const;
+
+ private:
+  RocksDb() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<std::string> names_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+};
+
+// Big-endian fixed-width encodings, so that keys sort numerically.
+std::string be64(uint64_t v);
+uint64_t from_be64(std::string_view bytes);
+
+}  // namespace parcours::store

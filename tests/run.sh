@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, starts its own Kafka broker, runs every
+# suite, stops the broker. Exit status 0 only if everything passed.
+#
+#   tests/run.sh              unit (plain and under ASan/UBSan), component, integration
+#   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (labels: unit component integration)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SUITES="${PARCOURS_TEST_SUITES:-unit asan component integration}"
+JOBS="${PARCOURS_BUILD_JOBS:-$(nproc)}"
+
+deploy/local/install-deps.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "build (RelWithDebInfo)"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$JOBS"
+
+if [[ " $SUITES " == *" asan "* ]]; then
+  step "build unit tests under AddressSanitizer and UBSan"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARCOURS_SANITIZE=ON \
+    -DPARCOURS_ONLY_UNIT=ON >/dev/null
+  cmake --build build-asan -j "$JOBS"
+fi
+
+if [[ " $SUITES " == *" unit "* ]]; then
+  step "unit tests"
+  ctest --test-dir build -L unit --output-on-failure -j "$JOBS"
+fi
+if [[ " $SUITES " == *" asan "* ]]; then
+  step "unit tests under ASan/UBSan"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -L unit --output-on-failure -j "$JOBS"
+fi
+if [[ " $SUITES " == *" component "* ]]; then
+  step "component tests (librdkafka mock cluster)"
+  ctest --test-dir build -L component --output-on-failure
+fi
+
+if [[ " $SUITES " == *" integration "* ]]; then
+  # A broker of our own, on its own ports and data, fresh for every run.
+  export PARCOURS_KAFKA_PORT="${PARCOURS_TEST_KAFKA_PORT:-19092}"
+  export PARCOURS_KAFKA_HOME="$ROOT/var/test-kafka"
+  rm -rf "$PARCOURS_KAFKA_HOME"
+  trap 'deploy/local/kafka.sh stop >/dev/null 2>&1 || true' EXIT
+  step "start the test broker on 127.0.0.1:$PARCOURS_KAFKA_PORT"
+  deploy/local/kafka.sh start
+  step "integration tests (real broker)"
+  PARCOURS_TEST_BROKERS="127.0.0.1:$PARCOURS_KAFKA_PORT" \
+    PARCOURS_BIN="$ROOT/build/src/cli/parcours" \
+    ctest --test-dir build -L integration --output-on-failure
+fi
+step "all requested suites passed: $SUITES"
