@@ -1,5 +1,8 @@
 #include "http/server.h"
 
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -66,7 +69,7 @@ struct Server::Impl {
   net::steady_timer retry_timer;  // same strand as the acceptor
   std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   std::vector<std::thread> threads;
-  std::uint16_t port = 0;
+  std::atomic<std::uint16_t> port{0};
 
   std::mutex lifecycle_mutex;  // serialises start and stop
   bool started = false;        // by lifecycle_mutex
@@ -158,6 +161,11 @@ bool Server::Impl::wait_all_closed(std::chrono::steady_clock::time_point deadlin
 }
 
 void Server::Impl::stop(std::chrono::milliseconds grace) {
+  if (ioc.get_executor().running_in_this_thread()) {
+    // stop() joins the IO threads: from one of them it would wait for itself forever.
+    std::fputs("parcours_http: Server::stop called from an IO thread (a handler)\n", stderr);
+    std::abort();
+  }
   std::lock_guard lock(lifecycle_mutex);
   if (!started || stopped) {
     stopped = true;

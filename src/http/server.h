@@ -4,6 +4,7 @@
 // What the server does on its own, before or instead of the handler:
 //  - keep-alive and `Connection: close`, pipelined requests answered in order;
 //  - `Expect: 100-continue` answered before reading the body;
+//  - HEAD: the application answers as for GET; the server sends the header only;
 //  - limits and timeouts of ServerOptions, each answered with a problem+json (problem.h):
 //      400 malformed    unparsable request, or a target that is not valid percent-encoding
 //      413 too_large    body over max_body_bytes (declared or chunked)

@@ -131,6 +131,7 @@ void Connection::read_header() {
   phase_ = Phase::kReadingHeader;
   version_ = 11;
   keep_alive_ = false;
+  method_ = Method::kOther;
   parser_.emplace();
   const std::size_t header_limit = std::min<std::size_t>(state_->options.max_header_bytes,
                                                          std::numeric_limits<std::uint32_t>::max());
@@ -150,6 +151,7 @@ void Connection::on_header(error_code ec) {
   const auto& msg = parser_->get();
   version_ = msg.version();
   keep_alive_ = msg.keep_alive();
+  method_ = msg.method() == bhttp::verb::head ? Method::kHead : Method::kOther;
   // Beast already refuses a Content-Length over body_limit while parsing the header; checked
   // again here so that the contract (413 before reading any body) does not hang on that detail.
   if (const auto length = parser_->content_length();
@@ -275,7 +277,7 @@ bool Connection::keep_alive_after_answer() const {
 
 void Connection::send(Response&& response, bool keep_alive) {
   phase_ = Phase::kWriting;
-  out_.emplace(to_wire(std::move(response), version_, keep_alive));
+  out_.emplace(to_wire(std::move(response), version_, keep_alive, method_));
   arm(state_->options.write_timeout);
   bhttp::async_write(socket_, *out_,
                      [self = shared_from_this(), keep_alive](error_code ec, std::size_t) {

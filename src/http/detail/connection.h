@@ -105,6 +105,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   unsigned version_ = 11;            // of the request being served: the answer uses the same
   bool keep_alive_ = false;          // what the request being served asked for
+  Method method_ = Method::kOther;   // HEAD answers carry no body
   std::uint64_t seq_ = 0;            // number of the request being handled; Responders carry theirs
   std::optional<WireResponse> out_;  // the answer being written
   std::unique_ptr<char[]> linger_buffer_;  // discarded input, allocated only when lingering

@@ -59,7 +59,7 @@ std::optional<Request> to_request(WireRequest&& msg, const std::string& remote) 
   return r;
 }
 
-WireResponse to_wire(Response&& r, unsigned version, bool keep_alive) {
+WireResponse to_wire(Response&& r, unsigned version, bool keep_alive, Method method) {
   if (r.status < 200 || r.status > 599) {
     r = problem_response(500, "internal", "Internal error",
                          "The application answered with an invalid HTTP status.");
@@ -82,6 +82,7 @@ WireResponse to_wire(Response&& r, unsigned version, bool keep_alive) {
   if (!no_content) {
     res.body() = std::move(r.body);
     res.content_length(res.body().size());
+    if (method == Method::kHead) res.body().clear();
   }
   res.keep_alive(keep_alive);
   return res;

@@ -17,10 +17,13 @@ using WireResponse = boost::beast::http::response<boost::beast::http::string_bod
 // answers 400 `malformed`.
 std::optional<Request> to_request(WireRequest&& msg, const std::string& remote);
 
+enum class Method { kHead, kOther };
+
 // Builds the wire response for HTTP `version` (10 or 11). Adds Server and Content-Length,
 // `Connection: close` (1.1) or `Connection: keep-alive` (1.0) as `keep_alive` says, drops the
 // header fields the server owns or that could split the response, and replaces a status
-// outside 200..599 with a 500 problem.
-WireResponse to_wire(Response&& r, unsigned version, bool keep_alive);
+// outside 200..599 with a 500 problem. For HEAD, the body is dropped and its Content-Length
+// kept (RFC 9110 §9.3.2), so the application answers HEAD as it answers GET.
+WireResponse to_wire(Response&& r, unsigned version, bool keep_alive, Method method);
 
 }  // namespace parcours::http::detail

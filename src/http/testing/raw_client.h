@@ -76,9 +76,12 @@ class RawClient {
     return true;
   }
 
+  enum class Body { kPerContentLength, kNone /* answer to HEAD */ };
+
   // Reads one response; nullopt on timeout, error or end of stream before a whole response.
   std::optional<RawResponse> read_response(
-      std::chrono::milliseconds timeout = std::chrono::milliseconds(5'000)) {
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(5'000),
+      Body body = Body::kPerContentLength) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     std::size_t head_end;
     while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
@@ -104,7 +107,9 @@ class RawClient {
       r.headers[name] = value;
     }
     buffer_.erase(0, head_end + 4);
-    const std::size_t length = r.has("content-length") ? std::stoul(r.header("content-length")) : 0;
+    const std::size_t length = body == Body::kPerContentLength && r.has("content-length")
+                                   ? std::stoul(r.header("content-length"))
+                                   : 0;
     while (buffer_.size() < length) {
       if (!fill(deadline)) return std::nullopt;
     }

@@ -236,6 +236,22 @@ TEST(Server, ConnectionCloseAndHttp10CloseAfterTheAnswer) {
   }
 }
 
+TEST(Server, HeadAnswersCarryTheLengthButNoBody) {
+  auto server = start_server(test_options(), echo);
+  RawClient c(server->port());
+  ASSERT_TRUE(c.send("HEAD /h HTTP/1.1\r\nHost: t\r\n\r\n" + get("/g")));
+  const auto head = c.read_response(5s, RawClient::Body::kNone);
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 200);
+  // Nothing follows the header: the next bytes are the GET's answer.
+  const auto next = c.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(body_json(*next)["path"], "/g");
+  // The HEAD's Content-Length is the length the GET of the same target would have: the echo
+  // differs only in method ("HEAD" vs "GET") and path ("/h" vs "/g").
+  EXPECT_EQ(std::stoul(head->header("content-length")), next->body.size() + 1);
+}
+
 TEST(Server, AnswersExpectContinueBeforeTheBody) {
   auto server = start_server(test_options(), echo);
   RawClient c(server->port());
