@@ -22,16 +22,53 @@ bool Senders::allows(const Actor& a) const {
 
 namespace {
 constexpr Senders kPrescriberOrienteurSiae{.prescriber = true, .orienteur = true, .siae = true};
+constexpr Senders kPrescriberOrienteur{.prescriber = true, .orienteur = true};
+constexpr Senders kPrescriberSiae{.prescriber = true, .siae = true};
+constexpr Senders kPrescriber{.prescriber = true};
+constexpr Senders kSiae{.siae = true};
+constexpr Senders kAdmin{.admin = true};
+constexpr Senders kSystem{.system = true};
 }  // namespace
 
+// The senders below are the kinds that may send the command at all; a kind absent here gets
+// 403 forbidden from decide(). Finer rules (the target SIAE only, the SIAE of the last hire,
+// habilitation on a date, involvement) are the decider's, with the code JOURNEY gives them.
 const std::vector<CommandSpec>& command_specs() {
   static const std::vector<CommandSpec> specs = {
       // §3.1
       {"OpenJourney", kPrescriberOrienteurSiae, true, decide_open_journey},
+      {"RecordConsent", kPrescriberOrienteurSiae, false, decide_record_consent},  // involved
+      // §3.2 (an orienteur reaches the eligibility decider to get 403 not_habilitated)
+      {"RecordAccompanimentDiagnosis", kPrescriberOrienteur, false, decide_accompaniment_diagnosis},
+      {"MakeEligibilityDiagnosis", kPrescriberOrienteurSiae, false, decide_eligibility_diagnosis},
       // §3.3
       {"SubmitCandidature", kPrescriberOrienteurSiae, false, decide_submit_candidature},
-      // §3.8: involved organisations (checked by the decider)
-      {"RecordFollowUp", kPrescriberOrienteurSiae, false, decide_record_followup},
+      {"ProcessCandidature", kSiae, false, decide_process_candidature},    // target SIAE
+      {"PostponeCandidature", kSiae, false, decide_postpone_candidature},  // target SIAE
+      {"RefuseCandidature", kSiae, false, decide_refuse_candidature},      // target SIAE
+      {"AcceptCandidature", kSiae, false, decide_accept_candidature},      // target SIAE
+      {"CancelHire", kSiae, false, decide_cancel_hire},                    // hiring SIAE
+      // §3.4
+      {"SuspendPass", kPrescriberSiae, false, decide_suspend_pass},
+      {"EndPassSuspension", kPrescriberSiae, false, decide_end_pass_suspension},
+      {"ProlongPass", kSiae, false, decide_prolong_pass},  // SIAE with a hire on the PASS
+      {"DecideProlongation", kPrescriber, false, decide_prolongation},  // requested prescriber
+      // §3.5 (the contract's SIAE)
+      {"RenewContract", kSiae, false, decide_renew_contract},
+      {"SuspendContract", kSiae, false, decide_suspend_contract},
+      {"EndContract", kSiae, false, decide_end_contract},
+      // §3.6 (an ETTI is refused by the decider)
+      {"StartPmsmp", kPrescriberSiae, false, decide_start_pmsmp},
+      {"EndPmsmp", kPrescriberSiae, false, decide_end_pmsmp},
+      // §3.7 (the employing SIAE or a prescriber)
+      {"StartTraining", kPrescriberSiae, false, decide_start_training},
+      {"EndTraining", kPrescriberSiae, false, decide_end_training},
+      // §3.8
+      {"RecordExit", kSiae, false, decide_record_exit},  // contract's SIAE
+      {"RecordFollowUp", kPrescriberOrienteurSiae, false, decide_record_followup},  // involved
+      {"EraseIdentity", kAdmin, false, decide_erase_identity},
+      // §3.9
+      {"ApplyDeadlines", kSystem, false, decide_apply_deadlines},
   };
   return specs;
 }

@@ -36,11 +36,35 @@ struct CommandSpec {
 const std::vector<CommandSpec>& command_specs();
 const CommandSpec* find_command_spec(std::string_view type);
 
-// Deciders, by area.
-Result<Decision> decide_open_journey(const JourneyState&, const Command&, const DecisionContext&);
-Result<Decision> decide_submit_candidature(const JourneyState&, const Command&,
-                                           const DecisionContext&);
-Result<Decision> decide_record_followup(const JourneyState&, const Command&,
-                                        const DecisionContext&);
+// Deciders, by area (deciders/<area>.cc). Each reads its fields strictly (400 malformed),
+// checks who may act (403), then the rules of JOURNEY §3 (422 with the rule code).
+#define PARCOURS_DECIDER(name) \
+  Result<Decision> name(const JourneyState&, const Command&, const DecisionContext&)
+PARCOURS_DECIDER(decide_open_journey);             // opening.cc
+PARCOURS_DECIDER(decide_record_consent);           // consent.cc
+PARCOURS_DECIDER(decide_accompaniment_diagnosis);  // diagnosis.cc
+PARCOURS_DECIDER(decide_eligibility_diagnosis);    // diagnosis.cc
+PARCOURS_DECIDER(decide_submit_candidature);       // candidature.cc
+PARCOURS_DECIDER(decide_process_candidature);      // candidature.cc
+PARCOURS_DECIDER(decide_postpone_candidature);     // candidature.cc
+PARCOURS_DECIDER(decide_refuse_candidature);       // candidature.cc
+PARCOURS_DECIDER(decide_accept_candidature);       // hire.cc
+PARCOURS_DECIDER(decide_cancel_hire);              // hire.cc
+PARCOURS_DECIDER(decide_suspend_pass);             // pass.cc
+PARCOURS_DECIDER(decide_end_pass_suspension);      // pass.cc
+PARCOURS_DECIDER(decide_prolong_pass);             // prolongation.cc
+PARCOURS_DECIDER(decide_prolongation);             // prolongation.cc
+PARCOURS_DECIDER(decide_renew_contract);           // contract.cc
+PARCOURS_DECIDER(decide_suspend_contract);         // contract.cc
+PARCOURS_DECIDER(decide_end_contract);             // contract.cc
+PARCOURS_DECIDER(decide_start_pmsmp);              // pmsmp.cc
+PARCOURS_DECIDER(decide_end_pmsmp);                // pmsmp.cc
+PARCOURS_DECIDER(decide_start_training);           // training.cc
+PARCOURS_DECIDER(decide_end_training);             // training.cc
+PARCOURS_DECIDER(decide_record_exit);              // exit.cc
+PARCOURS_DECIDER(decide_record_followup);          // followup.cc
+PARCOURS_DECIDER(decide_erase_identity);           // erasure.cc
+PARCOURS_DECIDER(decide_apply_deadlines);          // deadlines.cc
+#undef PARCOURS_DECIDER
 
 }  // namespace parcours::domain

@@ -23,6 +23,13 @@ Result<Decision> decide(const JourneyState& state, const Command& cmd, const Dec
   if (!actor.system && !actor.admin) {
     if (!actor.org) return forbidden("organisation '" + actor.org_id + "' is not registered");
     if (!actor.org->active) return forbidden("organisation '" + actor.org_id + "' is deactivated");
+    // JOURNEY §2: an organisation whose prefectoral habilitation has expired can no longer act.
+    if (actor.org->kind == OrgKind::prescriber && !actor.org->habilitated_on(ctx.today)) {
+      return not_habilitated("the habilitation of '" + actor.org_id + "' ended on " +
+                             (actor.org->habilitation_valid_until
+                                  ? actor.org->habilitation_valid_until->str()
+                                  : std::string("an unknown date")));
+    }
   }
 
   if (spec->opens_journey) {

@@ -14,9 +14,13 @@ namespace parcours::domain {
 // Decides a journey command against the journey's current state.
 // Returns the events to append (at least one), or the rejection with its rule code.
 // Checks common to every command, in this order: known type (400 malformed), the actor's
-// organisation registered and active (403 forbidden), the journey exists (404 not_found,
-// except OpenJourney) and is not erased, If-Match (409 version_conflict), the actor's kind
-// allowed for the command (403 forbidden), then the command's own fields and rules.
+// organisation registered and active (403 forbidden), a prescriber's habilitation valid today
+// (403 not_habilitated), the journey exists (404 not_found, except OpenJourney; 409
+// journey_exists for OpenJourney), If-Match (409 version_conflict), the actor's kind allowed
+// for the command (403 forbidden), then the command's own fields and rules.
+// An erased journey goes on pseudonymously: only its identity is gone, and rules that need the
+// birth date answer 422 identity.unavailable (docs/domain-notes.md).
+// The Decision's ruleset is the one in force on the command's effective date (ruleset.h).
 Result<Decision> decide(const JourneyState& state, const Command& cmd, const DecisionContext& ctx);
 
 // Applies one recorded event to the state. Total: an unknown event type only advances the
@@ -29,6 +33,10 @@ Result<Decision> decide_org(const Organization* current, const Command& cmd,
                             const DecisionContext& ctx);
 // Applies one org event to the registry.
 void evolve_org(OrgMap& registry, const RecordedEvent& event);
+
+// §3.9: does ApplyDeadlines{day} have anything to do for this journey? Pure; lets the
+// scheduler skip journeys. Uses the standard ruleset book, in force on `day`.
+bool has_pending_deadlines(const JourneyState& state, Date day);
 
 bool is_journey_command(std::string_view type);
 bool is_org_command(std::string_view type);

@@ -133,18 +133,30 @@ long FieldReader::integer(const char* name, long min, long max) {
   return opt_integer(name, min, max).value_or(0);
 }
 
-std::optional<std::string> FieldReader::opt_one_of(
-    const char* name, std::initializer_list<std::string_view> allowed) {
+template <class Range>
+std::optional<std::string> FieldReader::opt_one_of_range(const char* name, const Range& allowed) {
   const auto* f = field(name, false);
   if (!f) return std::nullopt;
   if (f->is_string()) {
     const auto& s = f->get_ref<const std::string&>();
-    if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return s;
+    for (const auto& a : allowed) {
+      if (s == a) return s;
+    }
   }
   std::string list;
-  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
   fail(name, "must be one of: " + list);
   return std::nullopt;
+}
+
+std::optional<std::string> FieldReader::opt_one_of(
+    const char* name, std::initializer_list<std::string_view> allowed) {
+  return opt_one_of_range(name, allowed);
+}
+
+std::optional<std::string> FieldReader::opt_one_of(const char* name,
+                                                   const std::vector<std::string>& allowed) {
+  return opt_one_of_range(name, allowed);
 }
 
 std::string FieldReader::one_of(const char* name, std::initializer_list<std::string_view> allowed) {
@@ -152,9 +164,14 @@ std::string FieldReader::one_of(const char* name, std::initializer_list<std::str
   return opt_one_of(name, allowed).value_or("");
 }
 
-std::vector<std::string> FieldReader::list_of(const char* name,
-                                              std::initializer_list<std::string_view> allowed,
-                                              bool required) {
+std::string FieldReader::one_of(const char* name, const std::vector<std::string>& allowed) {
+  if (!field(name, true)) return {};
+  return opt_one_of(name, allowed).value_or("");
+}
+
+template <class Range>
+std::vector<std::string> FieldReader::list_of_range(const char* name, const Range& allowed,
+                                                    bool required) {
   std::vector<std::string> out;
   const auto* f = field(name, required);
   if (!f) return out;
@@ -166,15 +183,15 @@ std::vector<std::string> FieldReader::list_of(const char* name,
     fail(name, "has more than 64 items");
     return out;
   }
+  const bool any_id = std::begin(allowed) == std::end(allowed);
   for (const auto& item : *f) {
     if (!item.is_string()) {
       fail(name, "must be an array of strings");
       return {};
     }
     const auto& s = item.get_ref<const std::string&>();
-    const bool known = allowed.size() == 0
-                           ? is_valid_id(s)
-                           : std::find(allowed.begin(), allowed.end(), s) != allowed.end();
+    bool known = any_id && is_valid_id(s);
+    for (const auto& a : allowed) known = known || s == a;
     if (!known) {
       fail(name, "has an unknown value '" + s.substr(0, kMaxIdLength) + "'");
       return {};
@@ -186,6 +203,18 @@ std::vector<std::string> FieldReader::list_of(const char* name,
     out.push_back(s);
   }
   return out;
+}
+
+std::vector<std::string> FieldReader::list_of(const char* name,
+                                              std::initializer_list<std::string_view> allowed,
+                                              bool required) {
+  return list_of_range(name, allowed, required);
+}
+
+std::vector<std::string> FieldReader::list_of(const char* name,
+                                              const std::vector<std::string>& allowed,
+                                              bool required) {
+  return list_of_range(name, allowed, required);
 }
 
 std::optional<FieldReader> FieldReader::object(const char* name, bool required) {

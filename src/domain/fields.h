@@ -50,9 +50,14 @@ class FieldReader {
   std::string one_of(const char* name, std::initializer_list<std::string_view> allowed);
   std::optional<std::string> opt_one_of(const char* name,
                                         std::initializer_list<std::string_view> allowed);
+  // Same, from a list held by a ruleset.
+  std::string one_of(const char* name, const std::vector<std::string>& allowed);
+  std::optional<std::string> opt_one_of(const char* name, const std::vector<std::string>& allowed);
   // A list of distinct strings, each from `allowed` (or any id when allowed is empty).
   std::vector<std::string> list_of(const char* name,
                                    std::initializer_list<std::string_view> allowed,
+                                   bool required = true);
+  std::vector<std::string> list_of(const char* name, const std::vector<std::string>& allowed,
                                    bool required = true);
   // A nested object, read by its own FieldReader (call its finish() too); nullopt if absent
   // and not required, or on error.
@@ -70,6 +75,10 @@ class FieldReader {
 
  private:
   const nlohmann::json* field(const char* name, bool required);
+  template <class Range>
+  std::optional<std::string> opt_one_of_range(const char* name, const Range& allowed);
+  template <class Range>
+  std::vector<std::string> list_of_range(const char* name, const Range& allowed, bool required);
   std::string path(const char* name) const;
 
   const nlohmann::json* data_;

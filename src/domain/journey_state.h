@@ -39,6 +39,13 @@ struct Diagnosis {
   std::string recommended_path;       // accompaniment
   bool superseded = false;
   std::string ruleset;
+  // Eligibility: the diagnosis that replaced this one and its date; a superseded diagnosis
+  // still counts for days before `superseded_on` (back-dated hires).
+  std::string superseded_by;
+  std::optional<Date> superseded_on;
+
+  // Is this eligibility diagnosis in force on `day` (valid, and not yet superseded)?
+  bool in_force_on(Date day) const;
 };
 
 struct Candidature {
@@ -52,6 +59,10 @@ struct Candidature {
   std::string state = "new";  // new processing postponed refused accepted obsolete cancelled
   std::optional<std::string> refusal_reason;
   std::optional<Date> hiring_start;
+  // The day the candidature entered its current state (submission date for `new`, the intake
+  // day of the last transition otherwise); the 60-day deadline of §3.9 counts from it.
+  Date state_since;
+  std::optional<Date> hiring_end;
 };
 
 struct Suspension {
@@ -62,6 +73,8 @@ struct Suspension {
   std::string by_org;
 };
 
+// A prolongation's length is counted as les-emplois does: it starts on the PASS end it
+// extends and lasts `end - start` days, so its `start` is the last day of the PASS before it.
 struct Prolongation {
   std::string prolongation_id;
   std::string reason;
@@ -71,6 +84,13 @@ struct Prolongation {
   std::string prescriber_org;
   std::string requested_by_org;
   Date requested_on;
+  long days = 0;           // end - start
+  int reminders_sent = 0;  // highest §3.9 reminder threshold already raised (days pending)
+  std::optional<Date> decided_on;
+  std::optional<std::string> deny_reason;
+
+  // Counts towards the caps: granted or declared.
+  bool counts() const { return status == "granted" || status == "declared"; }
 };
 
 struct Pass {
@@ -81,6 +101,25 @@ struct Pass {
   std::string status = "valid";  // valid | cancelled | expired (derived on read for expiry)
   std::vector<Suspension> suspensions;
   std::vector<Prolongation> prolongations;
+  std::string diagnosis_id;  // the diagnosis that justified the issue
+  std::string siae_org;      // the SIAE of the hire that issued it
+
+  bool cancelled() const { return status == "cancelled"; }
+  // Not cancelled and start <= day <= end.
+  bool valid_on(Date day) const { return !cancelled() && start <= day && day <= end; }
+  // The suspension covering `day`, or nullptr.
+  const Suspension* suspension_on(Date day) const;
+  const Prolongation* pending_prolongation() const;
+  Prolongation* prolongation(const std::string& id);
+  const Prolongation* prolongation(const std::string& id) const;
+  const Suspension* suspension(const std::string& id) const;
+  bool was_prolonged() const;
+};
+
+struct ContractSuspension {
+  Date start;
+  Date end;
+  std::string reason;  // health | return_to_work | training | immersion
 };
 
 struct Contract {
@@ -92,6 +131,18 @@ struct Contract {
   long weekly_minutes = 0;
   std::string status = "active";  // active | ended | cancelled
   std::optional<Date> ended_on;
+  std::string candidature_id;  // the accepted candidature (= contract_id)
+  std::string siae_kind;       // of siae_org, from the registry when the hire was decided
+  std::string pass_number;     // the PASS the hire used ("" if none)
+  std::string job_title;
+  std::optional<std::string> end_reason;
+  std::vector<ContractSuspension> suspensions;
+  bool exit_recorded = false;
+
+  // Not cancelled, started on or before `day`, not ended (or planned to end) before it.
+  bool active_on(Date day) const;
+  // The last day of work: the actual end if ended, else the planned end (nullopt: open-ended).
+  std::optional<Date> last_day() const;
 };
 
 struct Pmsmp {
@@ -103,6 +154,9 @@ struct Pmsmp {
   long weekly_minutes = 0;
   std::string status = "ongoing";  // ongoing | ended
   std::optional<std::string> outcome;
+  std::string started_by_org;
+  std::optional<Date> ended_on;
+  nlohmann::json ended_with_job;  // {contract_type} or null
 };
 
 struct Training {
@@ -113,8 +167,11 @@ struct Training {
   Date start;
   Date planned_end;
   long minutes = 0;
-  std::string status = "ongoing";
+  std::string status = "ongoing";  // ongoing | ended
   std::optional<std::string> outcome;
+  std::string started_by_org;
+  std::optional<Date> ended_on;
+  std::optional<std::string> certification;
 };
 
 struct Exit {
@@ -124,6 +181,7 @@ struct Exit {
   nlohmann::json destination;
   long presence_days = 0;
   std::string ruleset;
+  Date contract_start;
 };
 
 struct JourneyState {
@@ -151,30 +209,49 @@ struct JourneyState {
   bool exists() const { return version > 0; }
   const Candidature* candidature(const std::string& id) const;
   Candidature* candidature(const std::string& id);
+  const Diagnosis* diagnosis(const std::string& id) const;
+  const Contract* contract(const std::string& id) const;
+  Contract* contract(const std::string& id);
+  const Pmsmp* pmsmp(const std::string& id) const;
+  const Training* training(const std::string& id) const;
+  const Exit* exit_of(const std::string& contract_id) const;
+  // The current PASS if it is not cancelled (the latest one the person holds), else nullptr.
+  const Pass* live_pass() const;
+  // The last day of the latest non-cancelled PASS, current or past.
+  std::optional<Date> last_pass_end() const;
 };
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Consent, scope, org, given, date)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Diagnosis, diagnosis_id, kind, author_kind,
                                                 author_org, date, valid_until, criteria, barriers,
-                                                recommended_path, superseded, ruleset)
+                                                recommended_path, superseded, ruleset,
+                                                superseded_by, superseded_on)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Candidature, candidature_id, siae_org, sender_org,
                                                 sender_kind, sender_habilitated, date, job_title,
-                                                state, refusal_reason, hiring_start)
+                                                state, refusal_reason, hiring_start, state_since,
+                                                hiring_end)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Suspension, suspension_id, start, end, reason,
                                                 by_org)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Prolongation, prolongation_id, reason, start, end,
                                                 status, prescriber_org, requested_by_org,
-                                                requested_on)
+                                                requested_on, days, reminders_sent, decided_on,
+                                                deny_reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pass, number, start, end, issued_by_candidature,
-                                                status, suspensions, prolongations)
+                                                status, suspensions, prolongations, diagnosis_id,
+                                                siae_org)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContractSuspension, start, end, reason)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contract, contract_id, siae_org, type, start, end,
-                                                weekly_minutes, status, ended_on)
+                                                weekly_minutes, status, ended_on, candidature_id,
+                                                siae_kind, pass_number, job_title, end_reason,
+                                                suspensions, exit_recorded)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pmsmp, pmsmp_id, host, objective, start, end,
-                                                weekly_minutes, status, outcome)
+                                                weekly_minutes, status, outcome, started_by_org,
+                                                ended_on, ended_with_job)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Training, training_id, kind, title, provider, start,
-                                                planned_end, minutes, status, outcome)
+                                                planned_end, minutes, status, outcome,
+                                                started_by_org, ended_on, certification)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Exit, contract_id, siae_org, date, destination,
-                                                presence_days, ruleset)
+                                                presence_days, ruleset, contract_start)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JourneyState, journey_id, version, last_hash,
                                                 department, opened_by_org, opened_on, identity,
                                                 erased, consents, diagnoses, candidatures, pass,

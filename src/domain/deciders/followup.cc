@@ -1,7 +1,6 @@
 // JOURNEY §3.8: follow-ups.
 #include "domain/command_spec.h"
 #include "domain/deciders/common.h"
-#include "domain/fields.h"
 
 namespace parcours::domain {
 
@@ -18,6 +17,7 @@ Result<Decision> decide_record_followup(const JourneyState& state, const Command
   if (!is_involved(state, actor_org(ctx))) {
     return forbidden("only organisations involved in the journey may record a follow-up");
   }
+  if (auto err = not_in_future(date, "date", ctx)) return *err;
   nlohmann::json data = {{"followup_id", id}, {"date", date}, {"kind", kind}};
   if (notes) data["notes"] = *notes;
   return single(ctx, date, "followup.recorded", std::move(data));
