@@ -18,7 +18,7 @@
 // Routing, 404 and 405 belong to the application.
 //
 // Thread-safety: start, stop, port and stats may be called from any thread except the IO
-// threads (stop joins them: calling it from a handler would deadlock).
+// threads (stop joins them: calling it, or ~Server, from a handler aborts the process).
 #pragma once
 
 #include <chrono>
