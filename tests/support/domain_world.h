@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,7 +23,74 @@
 #include "events/envelope.h"
 #include "events/schema_catalog.h"
 
+// valijson is header-only and trips our warnings; it is not our code.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#pragma GCC diagnostic ignored "-Wshadow"
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validation_results.hpp>
+#include <valijson/validator.hpp>
+#pragma GCC diagnostic pop
+
 namespace parcours::testing {
+
+// Validates envelopes against exactly the schema documents of events::SchemaCatalog
+// (events/schemas), like SchemaCatalog::validate, but keeps one valijson Validator so that its
+// regex cache survives between events: the property tests validate tens of thousands of
+// events. Single-threaded, like the tests.
+class CachedSchemaValidator {
+ public:
+  static CachedSchemaValidator& instance() {
+    static CachedSchemaValidator v;
+    return v;
+  }
+
+  std::vector<std::string> validate(const nlohmann::json& envelope) {
+    auto problems = run(compiled("cloudevent"), envelope);
+    if (!problems.empty()) return problems;
+    const auto type = envelope.at("type").get<std::string>();
+    const valijson::Schema* schema = compiled(type);
+    if (!schema) return {"no schema for event type '" + type + "'"};
+    return run(schema, envelope.at("data"));
+  }
+
+ private:
+  const valijson::Schema* compiled(const std::string& type) {
+    auto it = schemas_.find(type);
+    if (it != schemas_.end()) return it->second.get();
+    const nlohmann::json* doc = events::SchemaCatalog::standard().document(type);
+    if (!doc) return nullptr;
+    auto schema = std::make_unique<valijson::Schema>();
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(*doc);
+    parser.populateSchema(adapter, *schema);
+    return (schemas_[type] = std::move(schema)).get();
+  }
+
+  std::vector<std::string> run(const valijson::Schema* schema, const nlohmann::json& target) {
+    std::vector<std::string> problems;
+    if (!schema) return {"no envelope schema"};
+    valijson::ValidationResults results;
+    valijson::adapters::NlohmannJsonAdapter adapter(target);
+    if (!validator_.validate(*schema, adapter, &results)) {
+      valijson::ValidationResults::Error err;
+      while (results.popError(err)) {
+        std::string where;
+        for (const auto& p : err.context) where += p;
+        problems.push_back(where + ": " + err.description);
+      }
+    }
+    return problems;
+  }
+
+  std::map<std::string, std::unique_ptr<valijson::Schema>> schemas_;
+  valijson::Validator validator_;
+};
 
 using domain::Date;
 using nlohmann::json;
@@ -39,18 +108,38 @@ class World {
 
   // Registers an organisation through the real org decider and evolve_org.
   void org(const std::string& id, const json& data) {
-    domain::Command cmd{"RegisterOrganization", data, "reg-" + id, id, std::nullopt};
-    domain::DecisionContext ctx = context_for_admin();
-    auto r = domain::decide_org(orgs_.find(id), cmd, ctx);
+    auto r = org_command(id, "RegisterOrganization", data);
     ASSERT_TRUE(r.ok()) << r.rejection().code << ": " << r.rejection().detail;
+  }
+  // Sends an organisation command (RegisterOrganization, UpdateHabilitation,
+  // DeactivateOrganization) as admin, or as `org_id` to test the admin-only rule; applies and
+  // schema-validates its events like a journey command's.
+  domain::Result<domain::Decision> org_command(const std::string& id, const std::string& type,
+                                               const json& data, const std::string& as = "admin") {
+    domain::Command cmd{type, data, "org-cmd-" + std::to_string(++commands_), id, std::nullopt};
+    domain::DecisionContext ctx = as == "admin" ? context_for_admin() : context_for(as);
+    auto r = domain::decide_org(orgs_.find(id), cmd, ctx);
+    if (!r.ok()) return r;
     for (auto& ev : r->events) {
       domain::RecordedEvent rec;
       rec.type = ev.type;
       rec.subject = id;
       rec.seq = orgs_.find(id) ? orgs_.find(id)->version + 1 : 1;
+      rec.prevhash = std::string(events::kZeroHash);
+      rec.time = ctx.intake_time;
+      rec.command_id = cmd.command_id;
+      rec.actor = ctx.actor.user;
+      rec.actor_org = ctx.actor.org_id;
+      rec.ruleset = r->ruleset;
       rec.data = ev.data;
+      json env = events::seal(rec, events::kOrgSource);
+      const auto problems = CachedSchemaValidator::instance().validate(env);
+      EXPECT_TRUE(problems.empty())
+          << ev.type
+          << " does not match its schema: " << (problems.empty() ? "" : problems.front());
       domain::evolve_org(orgs_, rec);
     }
+    return r;
   }
   // Shorthands for the common kinds.
   void prescriber(const std::string& id, const std::string& kind = "FT",
@@ -66,6 +155,14 @@ class World {
   void siae(const std::string& id, const std::string& kind = "EI", const std::string& dept = "74") {
     org(id, {{"name", id}, {"kind", "siae"}, {"department", dept}, {"siae_kind", kind}});
   }
+  // A prefectoral (OHPD) prescriber habilitated until `valid_until`.
+  void ohpd(const std::string& id, Date valid_until) {
+    org(id, {{"name", id},
+             {"kind", "prescriber"},
+             {"department", "74"},
+             {"prescriber_kind", "OHPD"},
+             {"habilitation", {{"valid_until", valid_until.str()}}}});
+  }
   domain::OrgMap& orgs() { return orgs_; }
 
   // Sends a journey command as `org_id` (or as admin when org_id is "admin").
@@ -74,7 +171,9 @@ class World {
                                         std::optional<long> if_match = std::nullopt) {
     domain::JourneyState& s = journeys_[journey];
     domain::Command cmd{type, data, "cmd-" + std::to_string(++commands_), journey, if_match};
-    domain::DecisionContext ctx = org_id == "admin" ? context_for_admin() : context_for(org_id);
+    domain::DecisionContext ctx = org_id == "admin"    ? context_for_admin()
+                                  : org_id == "system" ? context_for_system()
+                                                       : context_for(org_id);
     ctx.birth_date =
         birth_dates_.count(journey) ? std::optional(birth_dates_[journey]) : std::nullopt;
     auto r = domain::decide(s, cmd, ctx);
@@ -82,6 +181,11 @@ class World {
     EXPECT_FALSE(r->events.empty()) << type << " accepted without events";
     for (const auto& ev : r->events) append(journey, s, cmd, ctx, ev, r->ruleset);
     return r;
+  }
+
+  // Sends ApplyDeadlines{day} as the system (JOURNEY §3.9).
+  domain::Result<domain::Decision> deadlines(const std::string& journey, Date day) {
+    return send(journey, "system", "ApplyDeadlines", {{"day", day.str()}});
   }
 
   // Opens a journey for a person born on `birth` and returns the result.
@@ -124,6 +228,7 @@ class World {
     ctx.intake_time = today_.str() + "T10:00:00.000Z";
     ctx.orgs = &orgs_;
     ctx.rules = &domain::RulesetBook::standard();
+    ctx.next_pass_number = next_pass_number();
     return ctx;
   }
   domain::DecisionContext context_for_admin() {
@@ -132,6 +237,20 @@ class World {
     ctx.actor.admin = true;
     return ctx;
   }
+  domain::DecisionContext context_for_system() {
+    domain::DecisionContext ctx = context_for("");
+    ctx.actor.user = "system";
+    ctx.actor.system = true;
+    return ctx;
+  }
+  // The PASS number the next issue gets: "99" + partition "00" + an 8-digit counter that moves
+  // only when a PASS is issued, as the processor allocates them (command.h).
+  std::string next_pass_number() const {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "9900%08ld", pass_counter_);
+    return buf;
+  }
+  void set_pass_counter(long n) { pass_counter_ = n; }
 
  private:
   void append(const std::string& journey, domain::JourneyState& s, const domain::Command& cmd,
@@ -154,8 +273,11 @@ class World {
       if (person) birth_dates_[journey] = person->birth_date;
       rec.data["identity"] = crypto::seal_identity(ev.data.at("identity"), key_, journey);
     }
+    // Crypto-shredding: once erased, the processor can no longer give the birth date.
+    if (ev.type == "journey.identity_erased") birth_dates_.erase(journey);
+    if (ev.type == "pass.issued") ++pass_counter_;
     json env = events::seal(rec, events::kJourneySource);
-    const auto problems = events::SchemaCatalog::standard().validate(env);
+    const auto problems = CachedSchemaValidator::instance().validate(env);
     EXPECT_TRUE(problems.empty()) << ev.type << " does not match its schema: "
                                   << (problems.empty() ? "" : problems.front()) << "\n"
                                   << env.dump();
@@ -170,6 +292,7 @@ class World {
   std::map<std::string, Date> birth_dates_;
   crypto::DataKey key_ = crypto::new_data_key();
   long commands_ = 0;
+  long pass_counter_ = 1;
 };
 
 // Asserts a rejection with the given code.

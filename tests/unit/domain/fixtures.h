@@ -1,0 +1,94 @@
+// A registry and shorthands shared by the domain tests. Every command goes through World,
+// so every event is schema-checked and folded by evolve.
+#pragma once
+
+#include <string>
+
+#include "support/domain_world.h"
+
+namespace parcours::testing {
+
+// Today is 2026-11-23 (World's default). The registry:
+//   ft-annecy   prescriber FT (national list)      ohpd-74  prescriber OHPD until today + 5 y
+//   asso-74     orienteur                          ddets-74 ddets
+//   ei-1, ei-2  EI      aci-1 ACI    ai-1 AI      etti-1 ETTI     eiti-1 EITI
+class DomainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    w.prescriber("ft-annecy");
+    w.prescriber("ml-annecy", "ML");
+    w.ohpd("ohpd-74", w.today().plus_years(5));
+    w.orienteur("asso-74");
+    w.org("ddets-74", {{"name", "DDETS"}, {"kind", "ddets"}, {"department", "74"}});
+    w.siae("ei-1", "EI");
+    w.siae("ei-2", "EI");
+    w.siae("aci-1", "ACI");
+    w.siae("ai-1", "AI");
+    w.siae("etti-1", "ETTI");
+    w.siae("eiti-1", "EITI");
+  }
+
+  // Opens journey `j` for a person born on `birth`.
+  void open(const std::string& j = "j1", const std::string& birth = "1990-04-02") {
+    ASSERT_TRUE(w.open(j, "ft-annecy", birth).ok());
+  }
+
+  domain::Result<domain::Decision> diagnose(const std::string& org, const std::string& id,
+                                            const std::string& date, json criteria = json::array(),
+                                            const std::string& j = "j1") {
+    return w.send(j, org, "MakeEligibilityDiagnosis",
+                  {{"diagnosis_id", id}, {"date", date}, {"criteria", criteria}});
+  }
+
+  domain::Result<domain::Decision> submit(const std::string& org, const std::string& cid,
+                                          const std::string& siae, const std::string& date,
+                                          const std::string& j = "j1") {
+    return w.send(j, org, "SubmitCandidature",
+                  {{"candidature_id", cid}, {"siae_org", siae}, {"date", date}});
+  }
+
+  static json contract(const std::string& type = "CDDI", long hours = 26) {
+    return {{"type", type}, {"weekly_hours", hours}};
+  }
+
+  domain::Result<domain::Decision> accept(const std::string& siae, const std::string& cid,
+                                          const std::string& start, std::optional<std::string> end,
+                                          json contract_data = contract(),
+                                          const std::string& j = "j1") {
+    json d = {{"candidature_id", cid}, {"hiring_start", start}, {"contract", contract_data}};
+    if (end) d["hiring_end"] = *end;
+    return w.send(j, siae, "AcceptCandidature", d);
+  }
+
+  // The usual path: a journey, a prescriber diagnosis on `diag_date`, a candidature to `siae`
+  // and a hire from `start` to `end` (CDDI 26 h unless said).
+  void hired(const std::string& siae = "ei-1", const std::string& start = "2026-11-23",
+             const std::string& end = "2027-05-22", const std::string& diag_date = "2026-11-02",
+             json contract_data = contract()) {
+    open();
+    ASSERT_TRUE(diagnose("ft-annecy", "d1", diag_date).ok());
+    ASSERT_TRUE(submit("ft-annecy", "c1", siae, diag_date).ok());
+    auto r = accept(siae, "c1", start, end, contract_data);
+    ASSERT_TRUE(r.ok()) << r.rejection().code << ": " << r.rejection().detail;
+  }
+
+  const domain::JourneyState& state(const std::string& j = "j1") { return w.state(j); }
+  const domain::Pass& pass(const std::string& j = "j1") { return *w.state(j).pass; }
+
+  // The log folded from scratch equals the state held incrementally.
+  void expect_replay_equal(const std::string& j = "j1") {
+    EXPECT_EQ(json(w.replay(j)), json(w.state(j)));
+  }
+
+  World w;
+};
+
+inline std::vector<std::string> types_of(const domain::Result<domain::Decision>& r) {
+  std::vector<std::string> out;
+  if (r.ok()) {
+    for (const auto& e : r->events) out.push_back(e.type);
+  }
+  return out;
+}
+
+}  // namespace parcours::testing
