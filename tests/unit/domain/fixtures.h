@@ -63,7 +63,8 @@ class DomainTest : public ::testing::Test {
   // The usual path: a journey, a prescriber diagnosis on `diag_date`, a candidature to `siae`
   // and a hire from `start` to `end` (CDDI 26 h unless said).
   void hired(const std::string& siae = "ei-1", const std::string& start = "2026-11-23",
-             const std::string& end = "2027-05-22", const std::string& diag_date = "2026-11-02",
+             std::optional<std::string> end = "2027-05-22",
+             const std::string& diag_date = "2026-11-02",
              json contract_data = contract()) {
     open();
     ASSERT_TRUE(diagnose("ft-annecy", "d1", diag_date).ok());
