@@ -1,5 +1,8 @@
 #include "projections/org_registry.h"
 
+#include <chrono>
+#include <thread>
+
 #include "common/log.h"
 #include "domain/decide.h"
 #include "events/envelope.h"
@@ -12,6 +15,17 @@ OrgRegistry::OrgRegistry(kafka::KafkaSettings settings, std::string topic, int p
 OrgRegistry::~OrgRegistry() = default;
 
 kafka::KafkaStatus OrgRegistry::sync(int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    auto s = sync_once(timeout_ms);
+    if (s.failure != kafka::Failure::retriable || std::chrono::steady_clock::now() >= deadline) {
+      return s;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
   std::lock_guard lock(sync_mu_);
   if (!reader_) {
     std::vector<kafka::PartitionStart> starts;
@@ -41,11 +55,6 @@ kafka::KafkaStatus OrgRegistry::sync(int timeout_ms) {
         ++applied_;
       },
       timeout_ms);
-}
-
-const domain::Organization* OrgRegistry::find(std::string_view org_id) const {
-  std::shared_lock r(mu_);
-  return orgs_.find(org_id);
 }
 
 std::optional<domain::Organization> OrgRegistry::get(std::string_view org_id) const {

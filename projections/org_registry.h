@@ -6,9 +6,8 @@
 // calls it before deciding every batch, so a command sent after an organisation change was
 // acknowledged always sees that change (ARCHITECTURE §3).
 //
-// Thread-safety: sync() may be called from several threads (serialised internally). get()
-// and the accessors take a shared lock and return copies. find() (the OrgLookup interface)
-// returns a pointer into the replica and is for the thread that calls sync(), between syncs.
+// Thread-safety: sync() may be called from several threads (serialised internally); get()
+// and the accessors take a shared lock and return copies, never references into the replica.
 #pragma once
 
 #include <map>
@@ -30,21 +29,23 @@ struct OrgChain {
   std::map<std::string, long> commands;  // command id -> version it produced (idempotency)
 };
 
-class OrgRegistry final : public domain::OrgLookup {
+class OrgRegistry {
  public:
   OrgRegistry(kafka::KafkaSettings settings, std::string topic, int partitions);
-  ~OrgRegistry() override;
+  ~OrgRegistry();
 
-  // Reads org-events up to the end offsets the broker reports now.
+  // Reads org-events up to the end offsets the broker reports now. Transient broker errors
+  // (a leader moving, a new topic) are retried until timeout_ms.
   kafka::KafkaStatus sync(int timeout_ms = 15000);
 
-  const domain::Organization* find(std::string_view org_id) const override;
   std::optional<domain::Organization> get(std::string_view org_id) const;
   std::optional<OrgChain> chain(std::string_view org_id) const;
   std::size_t size() const;
   long events_applied() const;
 
  private:
+  kafka::KafkaStatus sync_once(int timeout_ms);
+
   kafka::KafkaSettings settings_;
   std::string topic_;
   int partitions_;

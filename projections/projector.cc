@@ -88,12 +88,17 @@ std::string Projector::run(const std::atomic<bool>& stop) {
   return {};
 }
 
-kafka::KafkaStatus Projector::project_to_end(const std::function<void(long)>& progress) {
+kafka::KafkaStatus Projector::project_to_end(
+    const std::function<void(long, long)>& progress) {
   std::string error;
   auto reader = open_reader(&error);
   if (!reader) return {kafka::Failure::fatal, error};
   std::map<std::pair<std::string, int32_t>, int64_t> ends;
   if (auto s = reader->end_offsets(&ends); !s.ok()) return s;
+  long total = 0;
+  for (const auto& [tp, end] : ends) {
+    total += static_cast<long>(end - store_.offset(tp.first, tp.second).value_or(0));
+  }
   const auto deadline_without_progress = std::chrono::seconds(30);
   auto last_progress = std::chrono::steady_clock::now();
   while (!reader->at_end()) {
@@ -101,7 +106,7 @@ kafka::KafkaStatus Projector::project_to_end(const std::function<void(long)>& pr
     if (!apply(*reader, 100, &error)) return {kafka::Failure::fatal, error};
     if (records_.load() != before) {
       last_progress = std::chrono::steady_clock::now();
-      if (progress) progress(records_.load());
+      if (progress) progress(records_.load(), total);
     } else if (std::chrono::steady_clock::now() - last_progress > deadline_without_progress) {
       return {kafka::Failure::retriable, "no progress while rebuilding"};
     }

@@ -39,8 +39,9 @@ class Projector {
   // Consumes until `stop`; returns "" or the fatal problem.
   std::string run(const std::atomic<bool>& stop);
   // Reads everything up to the current end once (rebuild). `progress` is called after each
-  // batch with the records applied so far.
-  kafka::KafkaStatus project_to_end(const std::function<void(long records)>& progress = {});
+  // batch with the records read so far and the records there were to read at the start.
+  kafka::KafkaStatus project_to_end(
+      const std::function<void(long records, long total)>& progress = {});
 
   void add_listener(VersionListener l);
   // True once the replica has reached the end of every partition at least once since start.

@@ -1,5 +1,7 @@
 #include "projections/views_store.h"
 
+#include <sodium.h>
+
 namespace parcours::projections {
 
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error) {
@@ -62,6 +64,44 @@ void ViewsStore::for_each_journey(
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     if (!visit(it->key().ToString(), it->value().ToString())) break;
   }
+}
+
+}  // namespace parcours::projections
+
+namespace parcours::projections {
+
+ViewsStore::Digest ViewsStore::digest() const {
+  Digest d;
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  auto feed = [&](std::string_view bytes) {
+    const std::string len = store::be64(bytes.size());
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(len.data()), len.size());
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+  };
+  const std::pair<const char*, rocksdb::ColumnFamilyHandle*> families[] = {
+      {"journeys", journeys_}, {"events", events_}, {"keys", keys_}};
+  for (const auto& [name, cf] : families) {
+    feed(name);
+    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), cf));
+    long n = 0;
+    for (it->SeekToFirst(); it->Valid(); it->Next(), ++n) {
+      feed(it->key().ToStringView());
+      feed(it->value().ToStringView());
+    }
+    if (cf == journeys_) d.journeys = n;
+    if (cf == events_) d.events = n;
+    if (cf == keys_) d.keys = n;
+  }
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256_final(&st, out);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (unsigned char c : out) {
+    d.sha256.push_back(kHex[c >> 4]);
+    d.sha256.push_back(kHex[c & 0xf]);
+  }
+  return d;
 }
 
 }  // namespace parcours::projections

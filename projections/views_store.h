@@ -42,6 +42,16 @@ class ViewsStore {
   void for_each_journey(const std::function<bool(const std::string& id,
                                                  const std::string& json)>& visit) const;
 
+  struct Digest {
+    std::string sha256;  // over every (family, key, value) of the read models, in key order
+    long journeys = 0;
+    long events = 0;
+    long keys = 0;
+  };
+  // A fingerprint of the read models: a rebuilt replica and a live one caught up to the same
+  // offsets give the same digest.
+  Digest digest() const;
+
   store::RocksDb& db() { return *db_; }
   rocksdb::ColumnFamilyHandle* journeys_cf() const { return journeys_; }
   rocksdb::ColumnFamilyHandle* events_cf() const { return events_; }

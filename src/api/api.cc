@@ -108,7 +108,14 @@ std::optional<Api::Caller> Api::authenticate(const http::Request& req,
   c.reader.org_id = principal->org;
   c.reader.admin = principal->admin();
   c.reader.auditor = principal->has_role("auditor");
-  if (!principal->org.empty()) c.reader.org = deps_.registry->get(principal->org);
+  if (!principal->org.empty()) {
+    c.reader.org = deps_.registry->get(principal->org);
+    // An organisation registered a moment ago may not have reached this replica yet.
+    if (!c.reader.org || !c.reader.org->active) {
+      (void)deps_.registry->sync(2000);
+      c.reader.org = deps_.registry->get(principal->org);
+    }
+  }
   if (!c.reader.admin) {
     if (principal->org.empty()) {
       *error = problem("forbidden", "the token names no organisation");
@@ -132,7 +139,7 @@ void Api::handle(http::Request&& req, http::Responder respond) {
 
   // Resolve the route template first: it labels the metrics of the (possibly later) answer.
   enum class Target { none, health, ready, metrics, journey_cmd, org_cmd, journey, events, verify,
-                      org };
+                      org, digest };
   Target target = Target::none;
   std::string route = "unknown";
   std::string id;
@@ -140,6 +147,11 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   if (parts.size() == 1 && parts[0] == "readyz") target = Target::ready;
   if (parts.size() == 1 && parts[0] == "metrics") target = Target::metrics;
   if (target != Target::none) route = "/" + parts[0];
+  if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "admin" && parts[2] == "digest") {
+    target = Target::digest;
+    route = "/v1/admin/digest";
+    id = "digest";
+  }
   if (parts.size() >= 3 && parts.size() <= 4 && parts[0] == "v1" &&
       (parts[1] == "journeys" || parts[1] == "organizations")) {
     const bool journeys = parts[1] == "journeys";
@@ -189,6 +201,14 @@ void Api::handle(http::Request&& req, http::Responder respond) {
     case Target::journey_cmd: return post_journey_command(req, *caller, id, finish);
     case Target::org_cmd: return post_org_command(req, *caller, id, finish);
     case Target::org: return get_org(*caller, id, finish);
+    case Target::digest: {
+      if (!caller->reader.admin) return finish(problem("forbidden", "the digest is for admins"));
+      const auto d = deps_.views->digest();
+      return finish(json_response(200, {{"digest", d.sha256},
+                                        {"journeys", d.journeys},
+                                        {"events", d.events},
+                                        {"keys", d.keys}}));
+    }
     case Target::journey: return get_journey(req, *caller, id, finish);
     case Target::events: return get_events(req, *caller, id, false, finish);
     case Target::verify: return get_events(req, *caller, id, true, finish);

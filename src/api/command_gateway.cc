@@ -50,8 +50,13 @@ std::string CommandGateway::start() {
   // start() returns is always at or after it.
   int64_t low = 0;
   int64_t high = 0;
-  const auto code = producer_->query_watermark_offsets(options_.replies_topic, reply_partition_,
-                                                       &low, &high, 10000);
+  RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
+  for (int attempt = 0; attempt < 50; ++attempt) {  // a new topic's leader may still be moving
+    code = producer_->query_watermark_offsets(options_.replies_topic, reply_partition_, &low,
+                                              &high, 10000);
+    if (code == RdKafka::ERR_NO_ERROR) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (code != RdKafka::ERR_NO_ERROR) return "replies topic: " + RdKafka::err2str(code);
   replies_ = kafka::TopicReader::create(
       settings_, {{options_.replies_topic, reply_partition_, high}}, &error,

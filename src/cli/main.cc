@@ -11,6 +11,7 @@
 
 #include "auth/jwt.h"
 #include "cli/bench.h"
+#include "cli/rebuild.h"
 #include "cli/serve.h"
 #include "cli/topic_specs.h"
 #include "common/config.h"
@@ -52,6 +53,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   config.declare(*bench_write, false);
 
+  auto* rebuild = app.add_subcommand("rebuild", "rebuild the read models from offset 0");
+  std::string rebuild_out;
+  rebuild->add_option("--out", rebuild_out, "fresh directory for the rebuilt read models")
+      ->required();
+  config.declare(*rebuild, false);
+
   CLI11_PARSE(app, argc, argv);
   const bool needs_secrets = serve->parsed() || token->parsed();
   if (auto e = config.finish(needs_secrets); !e.empty()) {
@@ -82,5 +89,6 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
+  if (rebuild->parsed()) return cli::rebuild(config, rebuild_out);
   return 0;
 }

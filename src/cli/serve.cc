@@ -1,6 +1,8 @@
 #include "cli/serve.h"
 
 #include <csignal>
+#include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -76,6 +78,18 @@ int serve(common::Config config) {
   processor::CommandProcessor processor(popts, kafka, *processor_store, registry, *ring,
                                         &processor_probe);
 
+  // Test failpoint (never set in production): "crash_after_commit:N" ends the process, as a
+  // kill -9 would, right after the N-th transaction commits and before its WriteBatch, the crash
+  // window of ARCHITECTURE §3 that the integration tests must survive.
+  if (const char* fp = std::getenv("PARCOURS_FAILPOINT"); fp && std::string(fp).rfind("crash_after_commit:", 0) == 0) {
+    const long after = std::stol(std::string(fp).substr(19));
+    auto commits = std::make_shared<long>(0);
+    processor.after_commit_hook = [after, commits] {
+      if (++*commits >= after) std::_Exit(137);
+    };
+    common::log_warn("failpoint armed", {{"failpoint", fp}});
+  }
+
   projections::Projector projector({config.events_topic(), config.partitions, config.keys_topic(),
                                     config.small_partitions, 5000},
                                    kafka, *views);
@@ -107,8 +121,14 @@ int serve(common::Config config) {
     }
   });
   std::thread timers([&] {
+    auto last_sync = std::chrono::steady_clock::now();
     while (!stop_timers.load()) {
       waiters.expire(std::chrono::steady_clock::now());
+      // Keeps the API's view of the registry fresh when no command flows (deactivations).
+      if (std::chrono::steady_clock::now() - last_sync > std::chrono::milliseconds(500)) {
+        (void)registry.sync(2000);
+        last_sync = std::chrono::steady_clock::now();
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });

@@ -55,9 +55,14 @@ std::map<std::string, int> existing_topics(rd_kafka_t* rk, int timeout_ms, std::
     return out;
   }
   for (int i = 0; i < md->topic_cnt; ++i) {
-    if (md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      out[md->topics[i].topic] = md->topics[i].partition_cnt;
+    const auto& t = md->topics[i];
+    if (t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    // A partition without a leader yet counts as missing: the topic is not usable.
+    int led = 0;
+    for (int p = 0; p < t.partition_cnt; ++p) {
+      if (t.partitions[p].err == RD_KAFKA_RESP_ERR_NO_ERROR && t.partitions[p].leader >= 0) ++led;
     }
+    out[t.topic] = led;
   }
   rd_kafka_metadata_destroy(md);
   return out;

@@ -12,19 +12,24 @@
 namespace parcours::processor {
 
 // The registry as the batch sees it: organisations changed by earlier commands of the batch
-// first, then the replica.
+// first, then copies taken from the replica (which other threads may be syncing meanwhile).
 class BatchDecider::Orgs final : public domain::OrgLookup {
  public:
-  Orgs(const domain::OrgMap& overlay, const projections::OrgRegistry& registry)
-      : overlay_(overlay), registry_(registry) {}
+  Orgs(const domain::OrgMap& overlay, const projections::OrgRegistry& registry,
+       domain::OrgMap& copies)
+      : overlay_(overlay), registry_(registry), copies_(copies) {}
   const domain::Organization* find(std::string_view id) const override {
     if (const auto* o = overlay_.find(id)) return o;
-    return registry_.find(id);
+    if (const auto* o = copies_.find(id)) return o;
+    auto org = registry_.get(id);
+    if (!org) return nullptr;
+    return &(copies_.upsert(std::string(id)) = std::move(*org));
   }
 
  private:
   const domain::OrgMap& overlay_;
   const projections::OrgRegistry& registry_;
+  domain::OrgMap& copies_;
 };
 
 namespace {
@@ -158,7 +163,7 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
   }
 
   domain::JourneyState& state = journey(id);
-  Orgs orgs(org_overlay_, registry_);
+  Orgs orgs(org_overlay_, registry_, org_copies_);
   domain::DecisionContext ctx = context(cmd, orgs);
   domain::Command dc{cmd.type, cmd.data, cmd.command_id, id, cmd.expected_version};
 
@@ -278,7 +283,7 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
     if (probe_) probe_->command(label, "replayed");
     return;
   }
-  Orgs orgs(org_overlay_, registry_);
+  Orgs orgs(org_overlay_, registry_, org_copies_);
   const domain::DecisionContext ctx = context(cmd, orgs);
   const domain::Organization* current = orgs.find(id);
   domain::Command dc{cmd.type, cmd.data, cmd.command_id, id, cmd.expected_version};

@@ -84,6 +84,7 @@ class BatchDecider {
   std::set<std::string> erased_keys_;
   std::map<int32_t, int64_t> pass_counters_;
   domain::OrgMap org_overlay_;
+  domain::OrgMap org_copies_;  // registry entries read by this batch
   std::map<std::string, projections::OrgChain> org_chains_;
   std::size_t events_ = 0;
 };

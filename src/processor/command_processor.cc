@@ -57,7 +57,11 @@ std::string CommandProcessor::start_clients() {
   if (!producer_) return "transactional producer: " + error;
   rebalance_ = std::make_unique<Rebalance>(this);
   auto conf = kafka::make_conf(settings_, kafka::ClientRole::group_consumer,
-                               {{"group.id", options_.group_id}}, &error);
+                               {{"group.id", options_.group_id},
+                                // Static membership: a restarted instance takes its partitions
+                                // back at once instead of after the session timeout.
+                                {"group.instance.id", options_.transactional_id}},
+                               &error);
   if (!conf) return error;
   if (conf->set("rebalance_cb", rebalance_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
