@@ -17,9 +17,9 @@ namespace parcours::projections {
 
 struct RenderOptions {
   domain::Date today;
-  nlohmann::json person;           // the clear identity, or null (not allowed, or erased)
-  bool diagnosis_details = true;   // criteria and barriers of diagnoses
-  std::string reader_org;          // "" for admin
+  nlohmann::json person;          // the clear identity, or null (not allowed, or erased)
+  bool diagnosis_details = true;  // criteria and barriers of diagnoses
+  std::string reader_org;         // "" for admin
   // Masks an organisation id for this reader (sensitive prescriber kinds become "OTHER").
   std::function<std::string(const std::string& org)> org_label;
 };

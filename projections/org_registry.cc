@@ -31,7 +31,8 @@ kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
     std::vector<kafka::PartitionStart> starts;
     for (int p = 0; p < partitions_; ++p) starts.push_back({topic_, p, kafka::kFromBeginning});
     std::string error;
-    reader_ = kafka::TopicReader::create(settings_, starts, &error, {{"group.id", "parcours-registry"}});
+    reader_ =
+        kafka::TopicReader::create(settings_, starts, &error, {{"group.id", "parcours-registry"}});
     if (!reader_) return {kafka::Failure::fatal, error};
   }
   std::map<std::pair<std::string, int32_t>, int64_t> ends;
@@ -39,11 +40,11 @@ kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
   return reader_->read_until(
       ends,
       [&](const RdKafka::Message& m) {
-        auto ev = events::decode_record(
-            std::string_view(static_cast<const char*>(m.payload()), m.len()));
+        auto ev =
+            events::decode_record(std::string_view(static_cast<const char*>(m.payload()), m.len()));
         if (!ev) {
-          common::log_error("undecodable org event", {{"partition", m.partition()},
-                                                      {"offset", m.offset()}});
+          common::log_error("undecodable org event",
+                            {{"partition", m.partition()}, {"offset", m.offset()}});
           return;
         }
         std::unique_lock w(mu_);

@@ -38,8 +38,8 @@ std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error) {
 
 bool Projector::apply(kafka::TopicReader& reader, int timeout_ms, std::string* error) {
   std::size_t n = 0;
-  auto s = reader.poll(options_.batch_max, timeout_ms,
-                       [&](const RdKafka::Message& m) { updater_.add(m); }, &n);
+  auto s = reader.poll(
+      options_.batch_max, timeout_ms, [&](const RdKafka::Message& m) { updater_.add(m); }, &n);
   if (!s.ok()) {
     *error = "projector: " + s.message;
     return false;
@@ -88,8 +88,7 @@ std::string Projector::run(const std::atomic<bool>& stop) {
   return {};
 }
 
-kafka::KafkaStatus Projector::project_to_end(
-    const std::function<void(long, long)>& progress) {
+kafka::KafkaStatus Projector::project_to_end(const std::function<void(long, long)>& progress) {
   std::string error;
   auto reader = open_reader(&error);
   if (!reader) return {kafka::Failure::fatal, error};

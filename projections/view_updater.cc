@@ -55,8 +55,10 @@ void ViewUpdater::add(const RdKafka::Message& m) {
   }
   if (ev->seq != s.version + 1) {
     ++stats_.gaps;
-    common::log_error("seq gap", {{"journey", ev->subject}, {"expected", s.version + 1},
-                                  {"found", ev->seq}, {"offset", m.offset()}});
+    common::log_error("seq gap", {{"journey", ev->subject},
+                                  {"expected", s.version + 1},
+                                  {"found", ev->seq},
+                                  {"offset", m.offset()}});
     return;
   }
   domain::evolve(s, *ev);

@@ -12,16 +12,16 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
-#include "domain/journey_state.h"
 #include "common/lru.h"
+#include "domain/journey_state.h"
 #include "projections/views_store.h"
 
 namespace parcours::projections {
 
 struct UpdaterStats {
-  long events = 0;       // events applied to a journey
-  long duplicates = 0;   // events already applied (seq <= version), skipped
-  long gaps = 0;         // seq ahead of version + 1: a broken chain, not applied
+  long events = 0;      // events applied to a journey
+  long duplicates = 0;  // events already applied (seq <= version), skipped
+  long gaps = 0;        // seq ahead of version + 1: a broken chain, not applied
   long undecodable = 0;
   long keys = 0;
 };

@@ -39,8 +39,8 @@ class ViewsStore {
   std::optional<nlohmann::json> wrapped_key(const std::string& id) const;
   std::optional<int64_t> offset(const std::string& topic, int32_t partition) const;
   // Visits every journey state in key order; stops when visit returns false.
-  void for_each_journey(const std::function<bool(const std::string& id,
-                                                 const std::string& json)>& visit) const;
+  void for_each_journey(
+      const std::function<bool(const std::string& id, const std::string& json)>& visit) const;
 
   struct Digest {
     std::string sha256;  // over every (family, key, value) of the read models, in key order

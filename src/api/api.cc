@@ -89,7 +89,7 @@ std::optional<long> parse_count(const std::string& v) {
 Api::Api(ApiDeps deps) : deps_(std::move(deps)) {}
 
 std::optional<Api::Caller> Api::authenticate(const http::Request& req,
-                                              http::Response* error) const {
+                                             http::Response* error) const {
   const std::string header = req.header("authorization");
   std::string token;
   if (header.size() > 7 && (header.rfind("Bearer ", 0) == 0 || header.rfind("bearer ", 0) == 0)) {
@@ -138,8 +138,19 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   const auto parts = split_path(req.path);
 
   // Resolve the route template first: it labels the metrics of the (possibly later) answer.
-  enum class Target { none, health, ready, metrics, journey_cmd, org_cmd, journey, events, verify,
-                      org, digest };
+  enum class Target {
+    none,
+    health,
+    ready,
+    metrics,
+    journey_cmd,
+    org_cmd,
+    journey,
+    events,
+    verify,
+    org,
+    digest
+  };
   Target target = Target::none;
   std::string route = "unknown";
   std::string id;
@@ -169,7 +180,8 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   ApiProbe* probe = deps_.probe;
   http::Responder finish = [probe, started, route, respond](http::Response r) {
     if (probe) {
-      probe->request(route, r.status, std::chrono::duration<double>(Clock::now() - started).count());
+      probe->request(route, r.status,
+                     std::chrono::duration<double>(Clock::now() - started).count());
     }
     respond(std::move(r));
   };
@@ -187,7 +199,8 @@ void Api::handle(http::Request&& req, http::Responder respond) {
       return finish(json_response(200, {{"status", "ok"}}));
     case Target::ready:
       if (deps_.ready && deps_.ready()) return finish(json_response(200, {{"status", "ready"}}));
-      return finish(problem("unavailable", "not caught up with the log yet, or broker unreachable"));
+      return finish(
+          problem("unavailable", "not caught up with the log yet, or broker unreachable"));
     case Target::metrics:
       return finish(metrics());
     default:
@@ -196,11 +209,15 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   http::Response error;
   auto caller = authenticate(req, &error);
   if (!caller) return finish(std::move(error));
-  if (!domain::is_valid_id(id)) return finish(problem("malformed", "ids match [A-Za-z0-9_-]{1,64}"));
+  if (!domain::is_valid_id(id))
+    return finish(problem("malformed", "ids match [A-Za-z0-9_-]{1,64}"));
   switch (target) {
-    case Target::journey_cmd: return post_journey_command(req, *caller, id, finish);
-    case Target::org_cmd: return post_org_command(req, *caller, id, finish);
-    case Target::org: return get_org(*caller, id, finish);
+    case Target::journey_cmd:
+      return post_journey_command(req, *caller, id, finish);
+    case Target::org_cmd:
+      return post_org_command(req, *caller, id, finish);
+    case Target::org:
+      return get_org(*caller, id, finish);
     case Target::digest: {
       if (!caller->reader.admin) return finish(problem("forbidden", "the digest is for admins"));
       const auto d = deps_.views->digest();
@@ -209,10 +226,14 @@ void Api::handle(http::Request&& req, http::Responder respond) {
                                         {"events", d.events},
                                         {"keys", d.keys}}));
     }
-    case Target::journey: return get_journey(req, *caller, id, finish);
-    case Target::events: return get_events(req, *caller, id, false, finish);
-    case Target::verify: return get_events(req, *caller, id, true, finish);
-    default: return finish(problem("not_found", "no such resource"));
+    case Target::journey:
+      return get_journey(req, *caller, id, finish);
+    case Target::events:
+      return get_events(req, *caller, id, false, finish);
+    case Target::verify:
+      return get_events(req, *caller, id, true, finish);
+    default:
+      return finish(problem("not_found", "no such resource"));
   }
 }
 
@@ -402,12 +423,11 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
     long version = 0;
     if (current) version = nlohmann::json::parse(*current).value("version", 0L);
     if (version < *min_version) {
-      deps_.waiters->add(id, *min_version, Clock::now() + deps_.min_version_wait,
-                         [answer, respond](bool reached) {
-                           if (reached) return answer();
-                           respond(problem("timeout",
-                                           "the read model has not reached min_version in time"));
-                         });
+      deps_.waiters->add(
+          id, *min_version, Clock::now() + deps_.min_version_wait, [answer, respond](bool reached) {
+            if (reached) return answer();
+            respond(problem("timeout", "the read model has not reached min_version in time"));
+          });
       // The projector may have applied the version between the read above and add().
       if (auto again = deps_.views->journey_json(id)) {
         deps_.waiters->reached(id, nlohmann::json::parse(*again).value("version", 0L));

@@ -35,8 +35,8 @@ struct ApiDeps {
   VersionWaiters* waiters = nullptr;
   const crypto::MasterKeyRing* keys = nullptr;
   ApiProbe* probe = nullptr;
-  std::function<bool()> ready;                   // /readyz
-  std::function<void()> before_metrics;          // refreshes gauges before a scrape
+  std::function<bool()> ready;           // /readyz
+  std::function<void()> before_metrics;  // refreshes gauges before a scrape
   std::chrono::milliseconds min_version_wait{5000};
 };
 

@@ -35,7 +35,9 @@ CommandGateway::CommandGateway(GatewayOptions options, kafka::KafkaSettings sett
                                       static_cast<std::size_t>(options_.reply_partitions));
 }
 
-CommandGateway::~CommandGateway() { stop(); }
+CommandGateway::~CommandGateway() {
+  stop();
+}
 
 std::string CommandGateway::start() {
   std::string error;
@@ -52,8 +54,8 @@ std::string CommandGateway::start() {
   int64_t high = 0;
   RdKafka::ErrorCode code = RdKafka::ERR_NO_ERROR;
   for (int attempt = 0; attempt < 50; ++attempt) {  // a new topic's leader may still be moving
-    code = producer_->query_watermark_offsets(options_.replies_topic, reply_partition_, &low,
-                                              &high, 10000);
+    code = producer_->query_watermark_offsets(options_.replies_topic, reply_partition_, &low, &high,
+                                              10000);
     if (code == RdKafka::ERR_NO_ERROR) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -117,8 +119,7 @@ void CommandGateway::submit(processor::CommandRecord cmd, Done done) {
   for (int attempt = 0;; ++attempt) {
     code = producer_->produce(options_.commands_topic, RdKafka::Topic::PARTITION_UA,
                               RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-                              value.size(), cmd.stream_id.data(), cmd.stream_id.size(), 0,
-                              opaque);
+                              value.size(), cmd.stream_id.data(), cmd.stream_id.size(), 0, opaque);
     if (code != RdKafka::ERR__QUEUE_FULL || attempt > 100) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));  // back-pressure
   }
@@ -161,8 +162,9 @@ void CommandGateway::loop() {
     }
     for (auto& [id, done] : expired) {
       done(504, {{"code", "timeout"},
-                 {"detail", "no outcome within the reply timeout; retry with the same "
-                            "Idempotency-Key"}});
+                 {"detail",
+                  "no outcome within the reply timeout; retry with the same "
+                  "Idempotency-Key"}});
     }
   }
 }

@@ -28,8 +28,8 @@ ReadGrant journey_read_grant(const Reader& reader, const domain::JourneyState& s
   }
   if (!reader.org || !reader.org->active || !s.involved_orgs.count(reader.org_id)) return g;
   g.scope = ReadScope::involved;
-  g.identity = s.opened_by_org == reader.org_id ||
-               consent_given(s, "share_identity", reader.org_id);
+  g.identity =
+      s.opened_by_org == reader.org_id || consent_given(s, "share_identity", reader.org_id);
   g.diagnosis_details = reader.org->kind != domain::OrgKind::siae ||
                         consent_given(s, "share_diagnosis", reader.org_id);
   g.events = false;

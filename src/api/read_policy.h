@@ -32,9 +32,9 @@ enum class ReadScope { none, involved, everything };
 
 struct ReadGrant {
   ReadScope scope = ReadScope::none;
-  bool identity = false;           // the person's identity may be shown
-  bool diagnosis_details = true;   // criteria, barriers of diagnoses made by others
-  bool events = false;             // the raw event log (auditors, admin, DDETS)
+  bool identity = false;          // the person's identity may be shown
+  bool diagnosis_details = true;  // criteria, barriers of diagnoses made by others
+  bool events = false;            // the raw event log (auditors, admin, DDETS)
   bool allowed() const { return scope != ReadScope::none; }
 };
 

@@ -28,7 +28,8 @@ using Clock = std::chrono::steady_clock;
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const std::size_t i = std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
+  const std::size_t i =
+      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
   return v[i];
 }
 
@@ -52,17 +53,17 @@ std::vector<processor::CommandRecord> journey_commands(long i, const crypto::Mas
     return c;
   };
   const crypto::DataKey key = crypto::new_data_key();
-  nlohmann::json person = {{"first_name", "Camille"},
-                           {"last_name", "Bench"},
-                           {"birth_date", "1990-04-02"}};
-  auto open = base("OpenJourney",
-                   {{"person", crypto::seal_identity(person, key, id)}, {"department", "74"}}, "open");
+  nlohmann::json person = {
+      {"first_name", "Camille"}, {"last_name", "Bench"}, {"birth_date", "1990-04-02"}};
+  auto open =
+      base("OpenJourney",
+           {{"person", crypto::seal_identity(person, key, id)}, {"department", "74"}}, "open");
   open.wrapped_key = crypto::wrap_data_key(key, id, ring);
   return {open,
           base("SubmitCandidature",
                {{"candidature_id", "c1"}, {"siae_org", "ei-bench"}, {"date", today}}, "cand"),
-          base("RecordFollowUp",
-               {{"followup_id", "f1"}, {"date", today}, {"kind", "interview"}}, "fu")};
+          base("RecordFollowUp", {{"followup_id", "f1"}, {"date", today}, {"kind", "interview"}},
+               "fu")};
 }
 
 struct Sender {
@@ -108,8 +109,8 @@ double raw_transactions(const kafka::KafkaSettings& k, const std::string& topic,
 }  // namespace
 
 int bench_write(common::Config config, const BenchOptions& options) {
-  const std::string run = std::to_string(
-      std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  const std::string run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
   config.topic_prefix = config.topic_prefix + "bench-" + run + ".";
   config.data_dir = (std::filesystem::temp_directory_path() / ("parcours-bench-" + run)).string();
   const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
@@ -211,10 +212,12 @@ int bench_write(common::Config config, const BenchOptions& options) {
     sent_at[c.command_id] = Clock::now();
     sender.send(c);
   };
-  org("ft-bench", {{"name", "FT bench"}, {"kind", "prescriber"}, {"department", "74"},
+  org("ft-bench", {{"name", "FT bench"},
+                   {"kind", "prescriber"},
+                   {"department", "74"},
                    {"prescriber_kind", "FT"}});
-  org("ei-bench", {{"name", "EI bench"}, {"kind", "siae"}, {"department", "74"},
-                   {"siae_kind", "EI"}});
+  org("ei-bench",
+      {{"name", "EI bench"}, {"kind", "siae"}, {"department", "74"}, {"siae_kind", "EI"}});
   sender.producer->flush(10000);
   const auto org_deadline = Clock::now() + std::chrono::seconds(60);
   while (!sent_at.empty() && Clock::now() < org_deadline) drain(100);
@@ -232,8 +235,8 @@ int bench_write(common::Config config, const BenchOptions& options) {
   const long total = journeys * 3;
   const long batches_before = processor.batches();
   std::cout << "bench write: " << total << " commands (" << journeys
-            << " journeys x OpenJourney, SubmitCandidature, RecordFollowUp), "
-            << config.partitions << " partitions, batch <= " << options.batch << "\n";
+            << " journeys x OpenJourney, SubmitCandidature, RecordFollowUp), " << config.partitions
+            << " partitions, batch <= " << options.batch << "\n";
   const auto start = Clock::now();
   for (long j = 0; j < journeys; ++j) {
     for (auto& c : journey_commands(j, ring)) {
@@ -255,8 +258,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
 
   const double rate = static_cast<double>(ok) / elapsed;
   const long avg_batch = batches > 0 ? std::max(1L, total / batches) : options.batch;
-  std::printf("  accepted          %ld / %ld (refused or lost: %ld)\n", ok, total,
-              total - ok);
+  std::printf("  accepted          %ld / %ld (refused or lost: %ld)\n", ok, total, total - ok);
   std::printf("  elapsed           %.2f s\n", elapsed);
   std::printf("  commands/s        %.0f (until their events are committed and replied)\n", rate);
   std::printf("  latency p50       %.1f ms\n", percentile(latencies, 0.50) * 1000);

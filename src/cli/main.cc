@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   bench_write->add_option("--batch", bench_options.batch, "commands per transaction")
       ->capture_default_str();
-  bench_write->add_option("--in-flight", bench_options.in_flight,
-                          "commands sent ahead of their replies")
+  bench_write
+      ->add_option("--in-flight", bench_options.in_flight, "commands sent ahead of their replies")
       ->capture_default_str();
   config.declare(*bench_write, false);
 

@@ -14,7 +14,8 @@ namespace parcours::cli {
 int rebuild(const common::Config& config, const std::string& out_dir) {
   std::error_code ec;
   if (std::filesystem::exists(out_dir, ec) && !std::filesystem::is_empty(out_dir, ec)) {
-    std::cerr << "parcours rebuild: " << out_dir << " is not empty; rebuild into a fresh directory\n";
+    std::cerr << "parcours rebuild: " << out_dir
+              << " is not empty; rebuild into a fresh directory\n";
     return 2;
   }
   std::string error;
@@ -35,7 +36,8 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
     std::cerr << "parcours rebuild: " << s.message << "\n";
     return 1;
   }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const auto d = views->digest();
   std::cout << nlohmann::json{{"directory", out_dir},
                               {"digest", d.sha256},

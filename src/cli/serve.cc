@@ -2,9 +2,9 @@
 
 #include <csignal>
 #include <cstdlib>
-#include <memory>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <thread>
 
 #include <prometheus/registry.h>
@@ -81,7 +81,8 @@ int serve(common::Config config) {
   // Test failpoint (never set in production): "crash_after_commit:N" ends the process, as a
   // kill -9 would, right after the N-th transaction commits and before its WriteBatch, the crash
   // window of ARCHITECTURE §3 that the integration tests must survive.
-  if (const char* fp = std::getenv("PARCOURS_FAILPOINT"); fp && std::string(fp).rfind("crash_after_commit:", 0) == 0) {
+  if (const char* fp = std::getenv("PARCOURS_FAILPOINT");
+      fp && std::string(fp).rfind("crash_after_commit:", 0) == 0) {
     const long after = std::stol(std::string(fp).substr(19));
     auto commits = std::make_shared<long>(0);
     processor.after_commit_hook = [after, commits] {
@@ -96,10 +97,10 @@ int serve(common::Config config) {
   api::VersionWaiters waiters;
   projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
 
-  api::CommandGateway gateway({config.commands_topic(), config.replies_topic(),
-                               config.small_partitions, config.instance_id,
-                               std::chrono::milliseconds(config.reply_timeout_ms)},
-                              kafka);
+  api::CommandGateway gateway(
+      {config.commands_topic(), config.replies_topic(), config.small_partitions, config.instance_id,
+       std::chrono::milliseconds(config.reply_timeout_ms)},
+      kafka);
   if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
 
   std::atomic<bool> stop_processor{false};

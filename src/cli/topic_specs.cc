@@ -7,29 +7,50 @@ std::vector<kafka::TopicSpec> topic_specs(const common::Config& c) {
   const std::string min_isr = rf >= 3 ? "2" : "1";
   return {
       // Commands are consumed within seconds; three days leave room for an outage.
-      {c.commands_topic(), c.partitions, rf,
-       {{"cleanup.policy", "delete"}, {"retention.ms", "259200000"}, {"min.insync.replicas", min_isr}}},
-      // The source of truth: kept forever.
-      {c.events_topic(), c.partitions, rf,
-       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"},
+      {c.commands_topic(),
+       c.partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "259200000"},
         {"min.insync.replicas", min_isr}}},
-      {c.org_events_topic(), c.small_partitions, rf,
-       {{"cleanup.policy", "delete"}, {"retention.ms", "-1"}, {"retention.bytes", "-1"},
+      // The source of truth: kept forever.
+      {c.events_topic(),
+       c.partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "-1"},
+        {"retention.bytes", "-1"},
+        {"min.insync.replicas", min_isr}}},
+      {c.org_events_topic(),
+       c.small_partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "-1"},
+        {"retention.bytes", "-1"},
         {"min.insync.replicas", min_isr}}},
       // Replies matter only while an API instance waits for them.
-      {c.replies_topic(), c.small_partitions, rf,
-       {{"cleanup.policy", "delete"}, {"retention.ms", "3600000"}, {"min.insync.replicas", min_isr}}},
+      {c.replies_topic(),
+       c.small_partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "3600000"},
+        {"min.insync.replicas", min_isr}}},
       // Wrapped data keys, compacted: an erasure's tombstone removes the key for good once the
       // cleaner has passed (segments roll hourly, tombstones kept one day for slow readers).
-      {c.keys_topic(), c.small_partitions, rf,
+      {c.keys_topic(),
+       c.small_partitions,
+       rf,
        {{"cleanup.policy", "compact"},
         {"segment.ms", "3600000"},
         {"min.cleanable.dirty.ratio", "0.01"},
         {"delete.retention.ms", "86400000"},
         {"min.insync.replicas", min_isr}}},
       // Who read what: kept six years (the State's audit horizon).
-      {c.access_log_topic(), c.partitions, rf,
-       {{"cleanup.policy", "delete"}, {"retention.ms", "189216000000"},
+      {c.access_log_topic(),
+       c.partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "189216000000"},
         {"min.insync.replicas", min_isr}}},
   };
 }

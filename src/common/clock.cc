@@ -71,8 +71,8 @@ std::optional<chr::system_clock::time_point> parse_rfc3339(std::string_view s) {
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  const auto tp = chr::sys_days{ymd} + chr::hours{h} + chr::minutes{mi} + chr::seconds{sec} +
-                  frac - offset;
+  const auto tp =
+      chr::sys_days{ymd} + chr::hours{h} + chr::minutes{mi} + chr::seconds{sec} + frac - offset;
   return chr::time_point_cast<chr::system_clock::duration>(tp);
 }
 

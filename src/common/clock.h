@@ -9,7 +9,9 @@
 namespace parcours::common {
 
 std::string rfc3339(std::chrono::system_clock::time_point t);
-inline std::string now_rfc3339() { return rfc3339(std::chrono::system_clock::now()); }
+inline std::string now_rfc3339() {
+  return rfc3339(std::chrono::system_clock::now());
+}
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff...](Z|±HH:MM)". nullopt if malformed or impossible.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s);
 

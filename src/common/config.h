@@ -14,28 +14,28 @@ namespace parcours::common {
 
 struct Config {
   // --- where things are
-  std::string http_addr = "127.0.0.1:8080";     // PARCOURS_HTTP_ADDR: API, /metrics, health
+  std::string http_addr = "127.0.0.1:8080";      // PARCOURS_HTTP_ADDR: API, /metrics, health
   std::string kafka_brokers = "127.0.0.1:9092";  // PARCOURS_KAFKA_BROKERS: bootstrap servers
   std::string data_dir = "var/data";             // PARCOURS_DATA_DIR: RocksDB directories
   std::string topic_prefix = "parcours.";        // PARCOURS_TOPIC_PREFIX: e.g. parcours.commands.v1
   // --- topics (created at start if missing; an existing topic that disagrees stops the start)
-  int partitions = 12;          // PARCOURS_PARTITIONS: commands, journey-events, access-log
-  int small_partitions = 3;     // PARCOURS_SMALL_PARTITIONS: org-events, replies, keys
-  int replication_factor = 1;   // PARCOURS_REPLICATION_FACTOR: 3 on a real cluster
+  int partitions = 12;         // PARCOURS_PARTITIONS: commands, journey-events, access-log
+  int small_partitions = 3;    // PARCOURS_SMALL_PARTITIONS: org-events, replies, keys
+  int replication_factor = 1;  // PARCOURS_REPLICATION_FACTOR: 3 on a real cluster
   // --- identity of this instance
-  std::string instance_id;      // PARCOURS_INSTANCE_ID: stable per instance (transactional.id);
-                                // default "<hostname>"
+  std::string instance_id;  // PARCOURS_INSTANCE_ID: stable per instance (transactional.id);
+                            // default "<hostname>"
   // --- secrets
-  std::string jwt_secret;       // PARCOURS_JWT_SECRET (or _FILE): HS256 key, >= 32 bytes
-  std::string master_key;       // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
+  std::string jwt_secret;  // PARCOURS_JWT_SECRET (or _FILE): HS256 key, >= 32 bytes
+  std::string master_key;  // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
   // --- write path
-  int batch_max = 1000;         // PARCOURS_BATCH_MAX: commands per Kafka transaction at most
-  int batch_linger_ms = 2;      // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
-  int reply_timeout_ms = 10000; // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
+  int batch_max = 1000;            // PARCOURS_BATCH_MAX: commands per Kafka transaction at most
+  int batch_linger_ms = 2;         // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
+  int reply_timeout_ms = 10000;    // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
   int min_version_wait_ms = 5000;  // PARCOURS_MIN_VERSION_WAIT_MS: bound of ?min_version waits
   // --- HTTP limits
   int max_body_bytes = 64 << 10;  // PARCOURS_MAX_BODY_BYTES: larger bodies get 413
-  int http_threads = 2;          // PARCOURS_HTTP_THREADS
+  int http_threads = 2;           // PARCOURS_HTTP_THREADS
   // --- librdkafka pass-through ("key=value", repeated; env PARCOURS_KAFKA_PROPS "k=v;k=v"),
   //     e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, ssl.ca.location=...
   std::vector<std::string> kafka_props;

@@ -13,7 +13,8 @@ enum class LogLevel { debug, info, warn, error };
 
 void set_log_level(LogLevel level);
 LogLevel parse_log_level(std::string_view s);  // "debug" "info" "warn" "error"; default info
-void log(LogLevel level, std::string_view msg, const nlohmann::json& fields = nlohmann::json::object());
+void log(LogLevel level, std::string_view msg,
+         const nlohmann::json& fields = nlohmann::json::object());
 
 inline void log_debug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
   log(LogLevel::debug, m, f);

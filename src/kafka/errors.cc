@@ -50,10 +50,14 @@ KafkaStatus classify(RdKafka::ErrorCode code) {
 
 const char* to_string(Failure f) {
   switch (f) {
-    case Failure::none: return "none";
-    case Failure::retriable: return "retriable";
-    case Failure::abortable: return "abortable";
-    case Failure::fatal: return "fatal";
+    case Failure::none:
+      return "none";
+    case Failure::retriable:
+      return "retriable";
+    case Failure::abortable:
+      return "abortable";
+    case Failure::fatal:
+      return "fatal";
   }
   return "fatal";
 }

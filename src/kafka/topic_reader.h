@@ -24,7 +24,7 @@
 namespace parcours::kafka {
 
 inline constexpr int64_t kFromBeginning = -2;  // RdKafka::Topic::OFFSET_BEGINNING
-inline constexpr int64_t kFromEnd = -1;  // RdKafka::Topic::OFFSET_END
+inline constexpr int64_t kFromEnd = -1;        // RdKafka::Topic::OFFSET_END
 
 struct PartitionStart {
   std::string topic;
@@ -63,9 +63,7 @@ class TopicReader {
 
   bool at_end() const;
   // Next offset to read per (topic, partition), for partitions that delivered something.
-  const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets() const {
-    return next_;
-  }
+  const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets() const { return next_; }
 
  private:
   TopicReader() = default;

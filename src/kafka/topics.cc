@@ -71,8 +71,8 @@ std::map<std::string, int> existing_topics(rd_kafka_t* rk, int timeout_ms, std::
 // cleanup.policy of a topic, "" if unknown.
 std::string cleanup_policy(rd_kafka_t* rk, const std::string& topic, int timeout_ms) {
   std::unique_ptr<rd_kafka_queue_t, QueueDeleter> q(rd_kafka_queue_new(rk));
-  rd_kafka_ConfigResource_t* res = rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC,
-                                                               topic.c_str());
+  rd_kafka_ConfigResource_t* res =
+      rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic.c_str());
   rd_kafka_DescribeConfigs(rk, &res, 1, nullptr, q.get());
   rd_kafka_ConfigResource_destroy(res);
   rd_kafka_event_t* ev = wait_result(q.get(), RD_KAFKA_EVENT_DESCRIBECONFIGS_RESULT, timeout_ms);
@@ -80,7 +80,8 @@ std::string cleanup_policy(rd_kafka_t* rk, const std::string& topic, int timeout
   std::string policy;
   size_t n = 0;
   const auto* result = rd_kafka_event_DescribeConfigs_result(ev);
-  const rd_kafka_ConfigResource_t** resources = rd_kafka_DescribeConfigs_result_resources(result, &n);
+  const rd_kafka_ConfigResource_t** resources =
+      rd_kafka_DescribeConfigs_result_resources(result, &n);
   for (size_t i = 0; i < n; ++i) {
     size_t cnt = 0;
     const rd_kafka_ConfigEntry_t** entries = rd_kafka_ConfigResource_configs(resources[i], &cnt);

@@ -1,6 +1,5 @@
 #include "kafka/transactional_producer.h"
 
-
 namespace parcours::kafka {
 
 // Records the offset of every delivered message. Delivery callbacks run inside poll(),
@@ -99,8 +98,7 @@ KafkaStatus TransactionalProducer::abort(int timeout_ms) {
   return classify(producer_->abort_transaction(timeout_ms));
 }
 
-const std::map<std::pair<std::string, int32_t>, int64_t>& TransactionalProducer::delivered()
-    const {
+const std::map<std::pair<std::string, int32_t>, int64_t>& TransactionalProducer::delivered() const {
   return reports_->delivered;
 }
 

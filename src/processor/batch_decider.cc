@@ -103,10 +103,9 @@ void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json bo
   }
   if (cmd.reply_to.empty()) return;  // system commands: nobody waits
   ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, std::move(body)};
-  const int partition =
-      cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
-          ? cmd.reply_partition
-          : 0;
+  const int partition = cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
+                            ? cmd.reply_partition
+                            : 0;
   out.push_back({topics_.replies, partition, cmd.command_id, encode(r)});
 }
 

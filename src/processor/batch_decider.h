@@ -63,8 +63,8 @@ class BatchDecider {
   domain::JourneyState& journey(const std::string& id);
   std::optional<crypto::DataKey> data_key(const std::string& journey_id);
   std::optional<IdempotencyEntry> seen(const std::string& stream_id, const std::string& command_id);
-  void reply(const CommandRecord& cmd, int status, nlohmann::json body,
-             std::vector<OutRecord>& out, bool remember);
+  void reply(const CommandRecord& cmd, int status, nlohmann::json body, std::vector<OutRecord>& out,
+             bool remember);
   domain::DecisionContext context(const CommandRecord& cmd, const domain::OrgLookup& orgs) const;
   std::string pass_number(int32_t partition);
 
@@ -78,7 +78,7 @@ class BatchDecider {
 
   std::unordered_map<std::string, domain::JourneyState> journeys_;  // overlay
   std::set<std::string> dirty_;
-  std::map<std::string, IdempotencyEntry> idem_;  // idem key -> entry
+  std::map<std::string, IdempotencyEntry> idem_;    // idem key -> entry
   std::map<std::string, nlohmann::json> new_keys_;  // journey -> wrapped key
   std::map<std::string, crypto::DataKey> unwrapped_;
   std::set<std::string> erased_keys_;

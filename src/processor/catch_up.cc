@@ -60,7 +60,8 @@ kafka::KafkaStatus catch_up_events(const kafka::KafkaSettings& settings, const s
     if (store_failed) return;
     next_offset = m.offset() + 1;
     if (stats) ++stats->events_read;
-    auto ev = events::decode_record(std::string_view(static_cast<const char*>(m.payload()), m.len()));
+    auto ev =
+        events::decode_record(std::string_view(static_cast<const char*>(m.payload()), m.len()));
     if (!ev) {
       common::log_error("undecodable event in the log",
                         {{"topic", topic}, {"partition", partition}, {"offset", m.offset()}});
@@ -111,14 +112,15 @@ kafka::KafkaStatus catch_up_keys(const kafka::KafkaSettings& settings, const std
     starts.push_back({topic, p, store.offset(topic, p).value_or(kafka::kFromBeginning)});
   }
   std::string error;
-  auto reader = kafka::TopicReader::create(settings, starts, &error,
-                                           {{"group.id", "parcours-catch-up"}});
+  auto reader =
+      kafka::TopicReader::create(settings, starts, &error, {{"group.id", "parcours-catch-up"}});
   if (!reader) return {kafka::Failure::fatal, error};
   auto batch = store.batch();
   std::size_t pending = 0;
   bool failed = false;
   auto flush = [&] {
-    for (const auto& [tp, next] : reader->next_offsets()) batch.put_offset(tp.first, tp.second, next);
+    for (const auto& [tp, next] : reader->next_offsets())
+      batch.put_offset(tp.first, tp.second, next);
     if (!store.commit(batch).ok()) failed = true;
     batch = store.batch();
     pending = 0;

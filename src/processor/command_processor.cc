@@ -6,13 +6,13 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "processor/catch_up.h"
+#include "processor/transaction.h"
 
 namespace parcours::processor {
 
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kCatchUpAttempts = 5;
-constexpr int kCommitRetries = 10;
 }  // namespace
 
 // Eager rebalance: catch up before taking partitions, forget state when they go.
@@ -72,19 +72,19 @@ std::string CommandProcessor::start_clients() {
 }
 
 kafka::KafkaStatus CommandProcessor::catch_up_keys() {
-  return processor::catch_up_keys(settings_, options_.topics.keys, options_.keys_partitions,
-                                  store_, cache_);
+  return processor::catch_up_keys(settings_, options_.topics.keys, options_.keys_partitions, store_,
+                                  cache_);
 }
 
 kafka::KafkaStatus CommandProcessor::catch_up_events(int32_t partition) {
   CatchUpStats stats;
-  auto s = processor::catch_up_events(settings_, options_.topics.events, partition, store_,
-                                      cache_, &stats);
+  auto s = processor::catch_up_events(settings_, options_.topics.events, partition, store_, cache_,
+                                      &stats);
   if (stats.events_applied > 0 || stats.gaps > 0) {
     common::log_info("caught up events partition", {{"partition", partition},
-                                                   {"read", stats.events_read},
-                                                   {"applied", stats.events_applied},
-                                                   {"gaps", stats.gaps}});
+                                                    {"read", stats.events_read},
+                                                    {"applied", stats.events_applied},
+                                                    {"gaps", stats.gaps}});
   }
   return s;
 }
@@ -117,23 +117,7 @@ void CommandProcessor::on_revoke() {
   if (probe_) probe_->owned_partitions(0);
 }
 
-bool CommandProcessor::recover(bool recreate_producer, std::string* fatal) {
-  if (recreate_producer) {
-    producer_.reset();
-    for (int attempt = 1; !producer_; ++attempt) {
-      std::string error;
-      producer_ =
-          kafka::TransactionalProducer::create(settings_, options_.transactional_id, &error);
-      if (!producer_) {
-        common::log_warn("re-creating the producer failed", {{"error", error}});
-        if (attempt >= kCatchUpAttempts) {
-          *fatal = "cannot re-create the transactional producer: " + error;
-          return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(500 * attempt));
-      }
-    }
-  }
+bool CommandProcessor::recover(std::string* fatal) {
   // Whatever the failed transaction did or did not commit, the log says: catch up from it,
   // then resume from the committed command offsets (never from positions in memory).
   cache_.clear();
@@ -153,8 +137,8 @@ bool CommandProcessor::recover(bool recreate_producer, std::string* fatal) {
       if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
       const auto err = consumer_->seek(*tp, 5000);
       if (err != RdKafka::ERR_NO_ERROR) {
-        common::log_warn("seek failed", {{"partition", tp->partition()},
-                                         {"error", RdKafka::err2str(err)}});
+        common::log_warn("seek failed",
+                         {{"partition", tp->partition()}, {"error", RdKafka::err2str(err)}});
       }
     }
   }
@@ -173,7 +157,7 @@ bool CommandProcessor::process(std::vector<std::unique_ptr<RdKafka::Message>>& b
     auto s = registry_.sync();
     if (s.ok()) break;
     common::log_warn("registry sync failed", {{"attempt", attempt}, {"error", s.message}});
-    if (attempt >= kCatchUpAttempts) return recover(false, fatal);
+    if (attempt >= kCatchUpAttempts) return recover(fatal);
     std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
   }
 
@@ -184,14 +168,13 @@ bool CommandProcessor::process(std::vector<std::unique_ptr<RdKafka::Message>>& b
   for (const auto& m : batch) {
     consumed[m->partition()] = m->offset() + 1;
     std::string error;
-    auto cmd = decode_command(std::string_view(static_cast<const char*>(m->payload()), m->len()),
-                              &error);
+    auto cmd =
+        decode_command(std::string_view(static_cast<const char*>(m->payload()), m->len()), &error);
     if (!cmd) {
       // Only the API writes this topic; a record it could not have written is skipped and
       // counted rather than blocking the partition.
-      common::log_error("undecodable command record", {{"partition", m->partition()},
-                                                       {"offset", m->offset()},
-                                                       {"error", error}});
+      common::log_error("undecodable command record",
+                        {{"partition", m->partition()}, {"offset", m->offset()}, {"error", error}});
       if (probe_) probe_->command("unknown", "undecodable");
       continue;
     }
@@ -199,40 +182,32 @@ bool CommandProcessor::process(std::vector<std::unique_ptr<RdKafka::Message>>& b
   }
 
   const auto started = Clock::now();
-  kafka::KafkaStatus s = producer_->begin();
-  for (std::size_t i = 0; s.ok() && i < out.size(); ++i) {
-    const auto& r = out[i];
-    s = producer_->produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
+  std::vector<RdKafka::TopicPartition*> offsets;
+  for (const auto& [p, next] : consumed) {
+    offsets.push_back(RdKafka::TopicPartition::create(options_.topics.commands, p, next));
   }
-  if (s.ok()) {
-    std::vector<RdKafka::TopicPartition*> offsets;
-    for (const auto& [p, next] : consumed) {
-      offsets.push_back(RdKafka::TopicPartition::create(options_.topics.commands, p, next));
-    }
-    std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-    s = producer_->send_offsets(offsets, group.get());
-    RdKafka::TopicPartition::destroy(offsets);
-  }
-  if (s.ok()) {
-    s = producer_->commit();
-    for (int i = 0; s.failure == kafka::Failure::retriable && i < kCommitRetries; ++i) {
-      s = producer_->commit();  // a retried commit is idempotent
-    }
-  }
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+  const kafka::KafkaStatus s = write_batch(*producer_, out, offsets, group.get());
+  RdKafka::TopicPartition::destroy(offsets);
   if (!s.ok()) {
-    common::log_warn("transaction failed", {{"kind", kafka::to_string(s.failure)},
-                                            {"error", s.message},
-                                            {"commands", batch.size()}});
+    common::log_warn(
+        "transaction failed",
+        {{"kind", kafka::to_string(s.failure)}, {"error", s.message}, {"commands", batch.size()}});
     if (probe_) probe_->transaction_failed(kafka::to_string(s.failure));
-    bool recreate = s.failure != kafka::Failure::abortable;
-    if (!recreate) {
-      auto a = producer_->abort();
-      recreate = !a.ok();
+    std::string error;
+    producer_ = recover_producer(
+        std::move(producer_), s,
+        [this](std::string* e) {
+          return kafka::TransactionalProducer::create(settings_, options_.transactional_id, e);
+        },
+        &error);
+    if (!producer_) {
+      *fatal = "cannot re-create the transactional producer: " + error;
+      return false;
     }
-    return recover(recreate, fatal);
+    return recover(fatal);
   }
-  const double commit_seconds =
-      std::chrono::duration<double>(Clock::now() - started).count();
+  const double commit_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (after_commit_hook) after_commit_hook();
 
   auto store_batch = store_.batch();
@@ -263,7 +238,8 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     while (batch.size() < static_cast<std::size_t>(options_.batch_max)) {
       int wait_ms = 100;
       if (!batch.empty()) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
         if (left.count() <= 0) break;
         wait_ms = static_cast<int>(left.count());
       }

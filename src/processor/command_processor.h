@@ -71,7 +71,8 @@ class CommandProcessor {
   kafka::KafkaStatus catch_up_events(int32_t partition);
   // Returns false on a fatal problem (message in *fatal).
   bool process(std::vector<std::unique_ptr<RdKafka::Message>>& batch, std::string* fatal);
-  bool recover(bool recreate_producer, std::string* fatal);
+  // After a failed transaction: catch up from the log, rewind to the committed offsets.
+  bool recover(std::string* fatal);
 
   ProcessorOptions options_;
   kafka::KafkaSettings settings_;

@@ -9,18 +9,19 @@ bool CommandActor::has_role(const std::string& r) const {
 }
 
 std::string encode(const CommandRecord& c) {
-  nlohmann::json j = {{"v", 1},
-                      {"command_id", c.command_id},
-                      {"stream", c.stream},
-                      {"stream_id", c.stream_id},
-                      {"type", c.type},
-                      {"data", c.data},
-                      {"actor", {{"sub", c.actor.sub}, {"org", c.actor.org}, {"roles", c.actor.roles}}},
-                      {"intake_time", c.intake_time},
-                      {"payload_hash", c.payload_hash},
-                      {"reply_partition", c.reply_partition},
-                      {"reply_to", c.reply_to},
-                      {"request_id", c.request_id}};
+  nlohmann::json j = {
+      {"v", 1},
+      {"command_id", c.command_id},
+      {"stream", c.stream},
+      {"stream_id", c.stream_id},
+      {"type", c.type},
+      {"data", c.data},
+      {"actor", {{"sub", c.actor.sub}, {"org", c.actor.org}, {"roles", c.actor.roles}}},
+      {"intake_time", c.intake_time},
+      {"payload_hash", c.payload_hash},
+      {"reply_partition", c.reply_partition},
+      {"reply_to", c.reply_to},
+      {"request_id", c.request_id}};
   j["expected_version"] = c.expected_version ? nlohmann::json(*c.expected_version) : nullptr;
   if (!c.wrapped_key.is_null()) j["wrapped_key"] = c.wrapped_key;
   return j.dump();

@@ -51,7 +51,7 @@ struct CommandRecord {
   std::string payload_hash;
   int reply_partition = 0;
   std::string reply_to;
-  std::string request_id;  // unique per API request; the reply carries it back
+  std::string request_id;      // unique per API request; the reply carries it back
   nlohmann::json wrapped_key;  // null unless OpenJourney
 };
 

@@ -12,19 +12,19 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
                            .Name("parcours_transaction_failures_total")
                            .Help("Kafka transactions that failed, by kind (abortable, fatal)")
                            .Register(registry)) {
-  commit_seconds_ = &prometheus::BuildHistogram()
-                         .Name("parcours_transaction_commit_seconds")
-                         .Help("Time to produce, send offsets and commit one batch transaction")
-                         .Register(registry)
-                         .Add({}, prometheus::Histogram::BucketBoundaries{
-                                      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
-                                      1, 2.5, 5, 10});
+  commit_seconds_ =
+      &prometheus::BuildHistogram()
+           .Name("parcours_transaction_commit_seconds")
+           .Help("Time to produce, send offsets and commit one batch transaction")
+           .Register(registry)
+           .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                            0.1, 0.25, 0.5, 1, 2.5, 5, 10});
   batch_size_ = &prometheus::BuildHistogram()
                      .Name("parcours_transaction_commands")
                      .Help("Commands per committed transaction")
                      .Register(registry)
-                     .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 25, 50, 100,
-                                                                       250, 500, 1000, 5000});
+                     .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 25, 50, 100, 250,
+                                                                      500, 1000, 5000});
   events_ = &prometheus::BuildCounter()
                  .Name("parcours_events_appended_total")
                  .Help("Events appended to the journey and org event topics")

@@ -31,8 +31,7 @@ std::optional<IdempotencyEntry> ProcessorStore::idempotency(const std::string& s
   auto v = db_->get(idem_, idem_key(stream_id, command_id));
   if (!v) return std::nullopt;
   auto j = nlohmann::json::parse(*v);
-  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(),
-                          j.at("body")};
+  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(), j.at("body")};
 }
 
 std::optional<nlohmann::json> ProcessorStore::wrapped_key(const std::string& journey_id) const {
@@ -78,6 +77,8 @@ void ProcessorStore::Batch::put_pass_counter(int32_t partition, int64_t next) {
                    store::be64(static_cast<uint64_t>(next)));
 }
 
-rocksdb::Status ProcessorStore::commit(Batch& b) { return db_->write(b.batch_); }
+rocksdb::Status ProcessorStore::commit(Batch& b) {
+  return db_->write(b.batch_);
+}
 
 }  // namespace parcours::processor

@@ -9,8 +9,8 @@
 namespace parcours::store {
 
 std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
-                                       const std::vector<std::string>& families,
-                                       std::string* error, std::size_t block_cache_mb) {
+                                       const std::vector<std::string>& families, std::string* error,
+                                       std::size_t block_cache_mb) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   rocksdb::Options options;

@@ -24,8 +24,8 @@ class RocksDb {
   // Opens (creating if needed) the database at `path` with the given column families (the
   // default family always exists and holds metadata). nullptr and *error on failure.
   static std::unique_ptr<RocksDb> open(const std::string& path,
-                                       const std::vector<std::string>& families,
-                                       std::string* error, std::size_t block_cache_mb = 64);
+                                       const std::vector<std::string>& families, std::string* error,
+                                       std::size_t block_cache_mb = 64);
   ~RocksDb();
 
   rocksdb::DB* db() { return db_.get(); }
