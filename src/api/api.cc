@@ -133,50 +133,83 @@ std::optional<Api::Caller> Api::authenticate(const http::Request& req,
   return c;
 }
 
+namespace {
+
+enum class Target {
+  health,
+  ready,
+  metrics,
+  journey_cmd,
+  org_cmd,
+  journey,
+  events,
+  verify,
+  org,
+  digest
+};
+
+struct RouteSpec {
+  const char* method;
+  const char* path;  // "{id}" matches one id segment
+  Target target;
+};
+
+// Every route of the API, in one table: docs/openapi.json must list exactly these (tested).
+constexpr RouteSpec kRoutes[] = {
+    {"GET", "/healthz", Target::health},
+    {"GET", "/readyz", Target::ready},
+    {"GET", "/metrics", Target::metrics},
+    {"POST", "/v1/journeys/{id}/commands", Target::journey_cmd},
+    {"GET", "/v1/journeys/{id}", Target::journey},
+    {"GET", "/v1/journeys/{id}/events", Target::events},
+    {"GET", "/v1/journeys/{id}/verify", Target::verify},
+    {"POST", "/v1/organizations/{id}/commands", Target::org_cmd},
+    {"GET", "/v1/organizations/{id}", Target::org},
+    {"GET", "/v1/admin/digest", Target::digest},
+};
+
+// Does `parts` match the route's path? Captures the {id} segment.
+bool matches(const RouteSpec& r, const std::vector<std::string>& parts, std::string* id) {
+  const auto want = split_path(r.path);
+  if (want.size() != parts.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i] == "{id}") {
+      *id = parts[i];
+    } else if (want[i] != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> Api::routes() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : kRoutes) out.emplace_back(r.method, r.path);
+  return out;
+}
+
 void Api::handle(http::Request&& req, http::Responder respond) {
   const auto started = Clock::now();
   const auto parts = split_path(req.path);
 
-  // Resolve the route template first: it labels the metrics of the (possibly later) answer.
-  enum class Target {
-    none,
-    health,
-    ready,
-    metrics,
-    journey_cmd,
-    org_cmd,
-    journey,
-    events,
-    verify,
-    org,
-    digest
-  };
-  Target target = Target::none;
-  std::string route = "unknown";
+  // Resolve the route first: its template labels the metrics of the (possibly later) answer.
+  const RouteSpec* found = nullptr;
+  std::string allow;
   std::string id;
-  if (parts.size() == 1 && parts[0] == "healthz") target = Target::health;
-  if (parts.size() == 1 && parts[0] == "readyz") target = Target::ready;
-  if (parts.size() == 1 && parts[0] == "metrics") target = Target::metrics;
-  if (target != Target::none) route = "/" + parts[0];
-  if (parts.size() == 3 && parts[0] == "v1" && parts[1] == "admin" && parts[2] == "digest") {
-    target = Target::digest;
-    route = "/v1/admin/digest";
-    id = "digest";
-  }
-  if (parts.size() >= 3 && parts.size() <= 4 && parts[0] == "v1" &&
-      (parts[1] == "journeys" || parts[1] == "organizations")) {
-    const bool journeys = parts[1] == "journeys";
-    const std::string sub = parts.size() == 4 ? parts[3] : "";
-    id = parts[2];
-    if (sub == "commands") target = journeys ? Target::journey_cmd : Target::org_cmd;
-    if (sub.empty()) target = journeys ? Target::journey : Target::org;
-    if (journeys && sub == "events") target = Target::events;
-    if (journeys && sub == "verify") target = Target::verify;
-    if (target != Target::none) {
-      route = std::string("/v1/") + parts[1] + "/{id}" + (sub.empty() ? "" : "/" + sub);
+  for (const auto& r : kRoutes) {
+    std::string captured;
+    if (!matches(r, parts, &captured)) continue;
+    if (req.method == r.method) {
+      found = &r;
+      id = captured;
+      break;
     }
+    allow += (allow.empty() ? "" : ", ") + std::string(r.method);
   }
-
+  const std::string route =
+      found ? found->path : (allow.empty() ? "unknown" : "method_not_allowed");
   ApiProbe* probe = deps_.probe;
   http::Responder finish = [probe, started, route, respond](http::Response r) {
     if (probe) {
@@ -185,15 +218,13 @@ void Api::handle(http::Request&& req, http::Responder respond) {
     }
     respond(std::move(r));
   };
-  if (target == Target::none) return finish(problem("not_found", "no such resource"));
-
-  const bool is_post = target == Target::journey_cmd || target == Target::org_cmd;
-  const char* allow = is_post ? "POST" : "GET";
-  if (req.method != allow) {
-    auto r = problem("method_not_allowed", "use " + std::string(allow));
+  if (!found && allow.empty()) return finish(problem("not_found", "no such resource"));
+  if (!found) {
+    auto r = problem("method_not_allowed", "use " + allow);
     r.headers.emplace_back("Allow", allow);
     return finish(std::move(r));
   }
+  const Target target = found->target;
   switch (target) {
     case Target::health:
       return finish(json_response(200, {{"status", "ok"}}));
@@ -209,8 +240,10 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   http::Response error;
   auto caller = authenticate(req, &error);
   if (!caller) return finish(std::move(error));
-  if (!domain::is_valid_id(id))
+  if (std::string_view(found->path).find("{id}") != std::string_view::npos &&
+      !domain::is_valid_id(id)) {
     return finish(problem("malformed", "ids match [A-Za-z0-9_-]{1,64}"));
+  }
   switch (target) {
     case Target::journey_cmd:
       return post_journey_command(req, *caller, id, finish);

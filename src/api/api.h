@@ -15,6 +15,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "api/api_probe.h"
 #include "api/command_gateway.h"
@@ -44,6 +46,8 @@ class Api {
  public:
   explicit Api(ApiDeps deps);
   void handle(http::Request&& req, http::Responder respond);
+  // (method, path template) of every route, as docs/openapi.json must list them.
+  static std::vector<std::pair<std::string, std::string>> routes();
 
  private:
   struct Caller;
