@@ -39,6 +39,10 @@ Result<Decision> decide_suspend_pass(const JourneyState& state, const Command& c
   const Date end = f.date("end");
   const std::string reason = f.text("reason", 64);
   if (auto err = f.finish()) return *err;
+  if (!ctx.rules->known_in_any(reason,
+                               [](const Ruleset& x) { return codes_of(x.suspension_reasons); })) {
+    return malformed("field 'reason' is not a suspension reason");
+  }
   if (end < start) return malformed("field 'end' is before 'start'");
 
   const Ruleset& r = rules_on(ctx, start);
@@ -71,10 +75,6 @@ Result<Decision> decide_suspend_pass(const JourneyState& state, const Command& c
   if (start < earliest) {
     return rule("pass.suspension_too_retroactive",
                 "a suspension starts on " + earliest.str() + " at the earliest");
-  }
-  if (!ctx.rules->known_in_any(reason,
-                               [](const Ruleset& x) { return codes_of(x.suspension_reasons); })) {
-    return malformed("field 'reason' is not a suspension reason");
   }
   const SuspensionReasonRule* why = r.suspension_reason(reason);
   const bool kind_ok =

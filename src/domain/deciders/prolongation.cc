@@ -22,6 +22,10 @@ Result<Decision> decide_prolong_pass(const JourneyState& state, const Command& c
   const auto prescriber_org = f.opt_id("prescriber_org");
   const auto report = f.opt_text("report", kMaxLongText);
   if (auto err = f.finish()) return *err;
+  if (!ctx.rules->known_in_any(reason,
+                               [](const Ruleset& x) { return codes_of(x.prolongation_reasons); })) {
+    return malformed("field 'reason' is not a prolongation reason");
+  }
 
   const Date today = ctx.today;
   const Ruleset& r = rules_on(ctx, today);
@@ -52,10 +56,6 @@ Result<Decision> decide_prolong_pass(const JourneyState& state, const Command& c
   if (const Prolongation* pending = p->pending_prolongation()) {
     return rule("pass.prolongation_pending",
                 "prolongation '" + pending->prolongation_id + "' is still pending");
-  }
-  if (!ctx.rules->known_in_any(reason,
-                               [](const Ruleset& x) { return codes_of(x.prolongation_reasons); })) {
-    return malformed("field 'reason' is not a prolongation reason");
   }
   const ProlongationReasonRule* why = r.prolongation_reason(reason);
   // pass.prolongation_reason_not_allowed: a reason of the ruleset in force today (HEALTH_CONTEXT
