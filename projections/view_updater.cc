@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "domain/decide.h"
 #include "events/envelope.h"
+#include "projections/indexes.h"
 
 namespace parcours::projections {
 
@@ -24,6 +25,7 @@ domain::JourneyState& ViewUpdater::state(const std::string& id) {
   } else {
     s.journey_id = id;
   }
+  before_.emplace(id, s);
   return dirty_.emplace(id, std::move(s)).first->second;
 }
 
@@ -72,6 +74,15 @@ bool ViewUpdater::flush() {
   for (auto& [id, s] : dirty_) {
     (void)batch_.Put(store_.journeys_cf(), id, nlohmann::json(s).dump());
     changed_.emplace_back(id, s.version);
+    const IndexEntries old_entries = index_entries(before_.at(id));
+    const IndexEntries new_entries = index_entries(s);
+    for (const auto& [k, v] : old_entries) {
+      if (!new_entries.count(k)) (void)batch_.Delete(store_.index_cf(), k);
+    }
+    for (const auto& [k, v] : new_entries) {
+      auto it = old_entries.find(k);
+      if (it == old_entries.end() || it->second != v) (void)batch_.Put(store_.index_cf(), k, v);
+    }
   }
   for (const auto& [tp, next] : offsets_) {
     store::RocksDb::put_offset(batch_, store_.db().meta(), tp.first, tp.second, next);
@@ -82,6 +93,7 @@ bool ViewUpdater::flush() {
   }
   batch_.Clear();
   dirty_.clear();
+  before_.clear();
   offsets_.clear();
   pending_ = 0;
   return ok;

@@ -48,6 +48,8 @@ class ViewUpdater {
   std::string keys_topic_;
   rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, domain::JourneyState> dirty_;
+  // The state of each dirty journey before this batch, to write only the index difference.
+  std::unordered_map<std::string, domain::JourneyState> before_;
   common::Lru<domain::JourneyState> cache_;
   std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
   std::vector<std::pair<std::string, long>> changed_;

@@ -5,12 +5,13 @@
 namespace parcours::projections {
 
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error) {
-  auto db = store::RocksDb::open(path, {"journeys", "events", "keys"}, error, 128);
+  auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, 128);
   if (!db) return nullptr;
   std::unique_ptr<ViewsStore> s(new ViewsStore());
   s->journeys_ = db->family("journeys");
   s->events_ = db->family("events");
   s->keys_ = db->family("keys");
+  s->index_ = db->family("index");
   s->db_ = std::move(db);
   return s;
 }
@@ -48,6 +49,32 @@ std::vector<std::string> ViewsStore::events(const std::string& id, long from_seq
   return out;
 }
 
+void ViewsStore::scan(
+    const std::string& prefix, const std::string& after,
+    const std::function<bool(const std::string&, const std::string&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), index_));
+  it->Seek(after.empty() ? prefix : after);
+  if (!after.empty() && it->Valid() && it->key().ToStringView() == after) it->Next();
+  for (; it->Valid(); it->Next()) {
+    const auto key = it->key();
+    if (!key.starts_with(prefix)) break;
+    if (!visit(key.ToString(), it->value().ToString())) break;
+  }
+}
+
+void ViewsStore::scan_range(
+    const std::string& from, const std::string& to,
+    const std::function<bool(const std::string&, const std::string&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), index_));
+  for (it->Seek(from); it->Valid() && it->key().ToStringView() < to; it->Next()) {
+    if (!visit(it->key().ToString(), it->value().ToString())) break;
+  }
+}
+
+std::optional<std::string> ViewsStore::index_get(const std::string& key) const {
+  return db_->get(index_, key);
+}
+
 std::optional<nlohmann::json> ViewsStore::wrapped_key(const std::string& id) const {
   auto v = db_->get(keys_, id);
   if (!v) return std::nullopt;
@@ -81,7 +108,7 @@ ViewsStore::Digest ViewsStore::digest() const {
                               bytes.size());
   };
   const std::pair<const char*, rocksdb::ColumnFamilyHandle*> families[] = {
-      {"journeys", journeys_}, {"events", events_}, {"keys", keys_}};
+      {"journeys", journeys_}, {"events", events_}, {"keys", keys_}, {"index", index_}};
   for (const auto& [name, cf] : families) {
     feed(name);
     std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), cf));

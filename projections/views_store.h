@@ -5,6 +5,7 @@
 //   journeys  journey id                       -> JourneyState JSON (the fold by evolve)
 //   events    journey id \0 seq (8 bytes BE)   -> the event's record value (CloudEvent JSON)
 //   keys      journey id                       -> wrapped data key (from the keys topic)
+//   index     see indexes.h                    -> inboxes, PASS, indicator entries
 //   default   "offset/<topic>/<p>"             -> next offset applied, per topic partition
 //
 // Each projection batch is ONE WriteBatch holding view updates and the offsets they reach
@@ -56,6 +57,17 @@ class ViewsStore {
   rocksdb::ColumnFamilyHandle* journeys_cf() const { return journeys_; }
   rocksdb::ColumnFamilyHandle* events_cf() const { return events_; }
   rocksdb::ColumnFamilyHandle* keys_cf() const { return keys_; }
+  rocksdb::ColumnFamilyHandle* index_cf() const { return index_; }
+  // Visits index entries whose key starts with `prefix`, from `after` (exclusive) if given,
+  // in key order; stops when visit returns false.
+  void scan(
+      const std::string& prefix, const std::string& after,
+      const std::function<bool(const std::string& key, const std::string& value)>& visit) const;
+  // Visits index entries with from <= key < to.
+  void scan_range(
+      const std::string& from, const std::string& to,
+      const std::function<bool(const std::string& key, const std::string& value)>& visit) const;
+  std::optional<std::string> index_get(const std::string& key) const;
   static std::string event_key(const std::string& id, long seq);
 
  private:
@@ -63,6 +75,7 @@ class ViewsStore {
   rocksdb::ColumnFamilyHandle* journeys_ = nullptr;
   rocksdb::ColumnFamilyHandle* events_ = nullptr;
   rocksdb::ColumnFamilyHandle* keys_ = nullptr;
+  rocksdb::ColumnFamilyHandle* index_ = nullptr;
 };
 
 }  // namespace parcours::projections

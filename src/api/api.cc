@@ -7,6 +7,7 @@
 
 #include "api/problem_map.h"
 #include "api/read_policy.h"
+#include "api/responses.h"
 #include "common/clock.h"
 #include "domain/decide.h"
 #include "domain/fields.h"
@@ -16,11 +17,6 @@
 #include "projections/journey_view.h"
 
 namespace parcours::api {
-
-struct Api::Caller {
-  auth::Principal principal;
-  Reader reader;
-};
 
 namespace {
 
@@ -36,13 +32,6 @@ std::vector<std::string> split_path(const std::string& path) {
   }
   if (!out.empty() && out.back().empty()) out.pop_back();
   return out;
-}
-
-http::Response json_response(int status, const nlohmann::json& body) {
-  http::Response r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return r;
 }
 
 bool valid_idempotency_key(const std::string& k) {
@@ -87,6 +76,35 @@ std::optional<long> parse_count(const std::string& v) {
 }  // namespace
 
 Api::Api(ApiDeps deps) : deps_(std::move(deps)) {}
+
+std::function<std::string(const std::string&)> Api::org_labeller(const Caller& caller,
+                                                                 bool sees_all) const {
+  projections::OrgRegistry* registry = deps_.registry;
+  const std::string reader_org = caller.reader.org_id;
+  return [registry, sees_all, reader_org](const std::string& org) {
+    if (sees_all || org.empty() || org == reader_org) return org;
+    auto entry = registry->get(org);
+    if (!entry || entry->kind != domain::OrgKind::prescriber) return org;
+    const auto& rules = domain::RulesetBook::standard().in_force_on(
+        domain::Date::utc_date_of(std::chrono::system_clock::now()));
+    for (const auto& k : rules.sensitive_prescriber_kinds) {
+      if (k == entry->prescriber_kind) return std::string("OTHER");
+    }
+    return org;
+  };
+}
+
+bool Api::may_read_org(const Caller& caller, const std::string& org) const {
+  if (caller.reader.admin || caller.reader.auditor) return true;
+  if (!caller.reader.org || !caller.reader.org->active) return false;
+  if (caller.reader.org->kind == domain::OrgKind::auditor) return true;
+  if (caller.reader.org_id == org) return true;
+  if (caller.reader.org->kind == domain::OrgKind::ddets) {
+    auto target = deps_.registry->get(org);
+    return target && target->department == caller.reader.org->department;
+  }
+  return false;
+}
 
 std::optional<Api::Caller> Api::authenticate(const http::Request& req,
                                              http::Response* error) const {
@@ -145,7 +163,13 @@ enum class Target {
   events,
   verify,
   org,
-  digest
+  digest,
+  candidatures,
+  pass,
+  passes,
+  exits,
+  refusals,
+  prescriber
 };
 
 struct RouteSpec {
@@ -166,6 +190,12 @@ constexpr RouteSpec kRoutes[] = {
     {"POST", "/v1/organizations/{id}/commands", Target::org_cmd},
     {"GET", "/v1/organizations/{id}", Target::org},
     {"GET", "/v1/admin/digest", Target::digest},
+    {"GET", "/v1/organizations/{id}/candidatures", Target::candidatures},
+    {"GET", "/v1/passes/{id}", Target::pass},
+    {"GET", "/v1/passes", Target::passes},
+    {"GET", "/v1/indicators/siae/{id}/exits", Target::exits},
+    {"GET", "/v1/indicators/siae/{id}/refusals", Target::refusals},
+    {"GET", "/v1/indicators/prescribers/{id}", Target::prescriber},
 };
 
 // Does `parts` match the route's path? Captures the {id} segment.
@@ -251,6 +281,18 @@ void Api::handle(http::Request&& req, http::Responder respond) {
       return post_org_command(req, *caller, id, finish);
     case Target::org:
       return get_org(*caller, id, finish);
+    case Target::candidatures:
+      return get_candidatures(req, *caller, id, finish);
+    case Target::pass:
+      return get_pass(*caller, id, finish);
+    case Target::passes:
+      return get_passes(req, *caller, finish);
+    case Target::exits:
+      return get_exit_indicators(req, *caller, id, finish);
+    case Target::refusals:
+      return get_refusal_indicators(*caller, id, finish);
+    case Target::prescriber:
+      return get_prescriber_indicators(req, *caller, id, finish);
     case Target::digest: {
       if (!caller->reader.admin) return finish(problem("forbidden", "the digest is for admins"));
       const auto d = deps_.views->digest();
@@ -434,20 +476,7 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
     o.person = person;
     o.diagnosis_details = grant.diagnosis_details;
     o.reader_org = caller.reader.org_id;
-    const bool sees_all = grant.scope == ReadScope::everything;
-    projections::OrgRegistry* registry = deps_.registry;
-    const std::string reader_org = caller.reader.org_id;
-    o.org_label = [registry, sees_all, reader_org](const std::string& org) {
-      if (sees_all || org.empty() || org == reader_org) return org;
-      auto entry = registry->get(org);
-      if (!entry || entry->kind != domain::OrgKind::prescriber) return org;
-      const auto& rules = domain::RulesetBook::standard().in_force_on(
-          domain::Date::utc_date_of(std::chrono::system_clock::now()));
-      for (const auto& k : rules.sensitive_prescriber_kinds) {
-        if (k == entry->prescriber_kind) return std::string("OTHER");
-      }
-      return org;
-    };
+    o.org_label = org_labeller(caller, grant.scope == ReadScope::everything);
     respond(json_response(200, projections::render_journey(shown, o)));
   };
 

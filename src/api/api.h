@@ -20,6 +20,7 @@
 
 #include "api/api_probe.h"
 #include "api/command_gateway.h"
+#include "api/read_policy.h"
 #include "api/version_waiters.h"
 #include "auth/jwt.h"
 #include "crypto/identity_cipher.h"
@@ -49,8 +50,14 @@ class Api {
   // (method, path template) of every route, as docs/openapi.json must list them.
   static std::vector<std::pair<std::string, std::string>> routes();
 
+ public:
+  // An authenticated caller: the token's principal and what the registry says of its org.
+  struct Caller {
+    auth::Principal principal;
+    Reader reader;
+  };
+
  private:
-  struct Caller;
   struct Route;
   void post_journey_command(const http::Request& req, const Caller& caller, const std::string& id,
                             http::Responder respond);
@@ -61,6 +68,23 @@ class Api {
   void get_events(const http::Request& req, const Caller& caller, const std::string& id,
                   bool verify_only, http::Responder respond);
   void get_org(const Caller& caller, const std::string& id, http::Responder respond);
+  // index_routes.cc: inboxes, PASS, indicators.
+  void get_candidatures(const http::Request& req, const Caller& caller, const std::string& org,
+                        http::Responder respond);
+  void get_pass(const Caller& caller, const std::string& number, http::Responder respond);
+  void get_passes(const http::Request& req, const Caller& caller, http::Responder respond);
+  void get_exit_indicators(const http::Request& req, const Caller& caller, const std::string& siae,
+                           http::Responder respond);
+  void get_refusal_indicators(const Caller& caller, const std::string& siae,
+                              http::Responder respond);
+  void get_prescriber_indicators(const http::Request& req, const Caller& caller,
+                                 const std::string& org, http::Responder respond);
+  // May the caller read the data of organisation `org` (itself, admin, auditors, the DDETS of
+  // its department)?
+  bool may_read_org(const Caller& caller, const std::string& org) const;
+  // Masks an organisation of a sensitive prescriber kind as "OTHER" for other readers.
+  std::function<std::string(const std::string&)> org_labeller(const Caller& caller,
+                                                              bool sees_all) const;
   http::Response metrics();
   // Authenticates the bearer token; nullopt with the problem in *error.
   std::optional<Caller> authenticate(const http::Request& req, http::Response* error) const;
