@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "auth/jwt.h"
+#include "cli/audit.h"
 #include "cli/bench.h"
 #include "cli/rebuild.h"
 #include "cli/serve.h"
@@ -59,6 +60,17 @@ int main(int argc, char** argv) {
       ->required();
   config.declare(*rebuild, false);
 
+  auto* audit = app.add_subcommand("audit", "read histories and verify hash chains from Kafka");
+  audit->require_subcommand(1);
+  auto* audit_journey = audit->add_subcommand("journey", "a journey's timeline and state");
+  std::string audit_id;
+  std::string audit_as_of;
+  audit_journey->add_option("id", audit_id, "journey id")->required();
+  audit_journey->add_option("--as-of", audit_as_of, "RFC 3339 time: the state as recorded then");
+  config.declare(*audit_journey, false);
+  auto* audit_verify = audit->add_subcommand("verify", "verify every chain; exit 1 on a break");
+  config.declare(*audit_verify, false);
+
   CLI11_PARSE(app, argc, argv);
   const bool needs_secrets = serve->parsed() || token->parsed();
   if (auto e = config.finish(needs_secrets); !e.empty()) {
@@ -90,5 +102,7 @@ int main(int argc, char** argv) {
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
   if (rebuild->parsed()) return cli::rebuild(config, rebuild_out);
+  if (audit_journey->parsed()) return cli::audit_journey(config, audit_id, audit_as_of);
+  if (audit_verify->parsed()) return cli::audit_verify(config);
   return 0;
 }
