@@ -32,6 +32,10 @@ Result<Decision> decide(const JourneyState& state, const Command& cmd, const Dec
     }
   }
 
+  if (!spec->senders.allows(actor)) {
+    return forbidden(std::string(cmd.type) + " may not be sent by this organisation's kind");
+  }
+
   if (spec->opens_journey) {
     if (state.exists()) return conflict("journey_exists", "journey already exists");
   } else if (!state.exists()) {
@@ -40,9 +44,6 @@ Result<Decision> decide(const JourneyState& state, const Command& cmd, const Dec
   if (cmd.expected_version && *cmd.expected_version != state.version) {
     return conflict("version_conflict", "journey is at version " + std::to_string(state.version) +
                                             ", not " + std::to_string(*cmd.expected_version));
-  }
-  if (!spec->senders.allows(actor)) {
-    return forbidden(std::string(cmd.type) + " may not be sent by this organisation's kind");
   }
 
   Result<Decision> result = spec->decide(state, cmd, ctx);
