@@ -164,6 +164,7 @@ enum class Target {
   verify,
   org,
   digest,
+  deadlines,
   candidatures,
   pass,
   passes,
@@ -190,6 +191,7 @@ constexpr RouteSpec kRoutes[] = {
     {"POST", "/v1/organizations/{id}/commands", Target::org_cmd},
     {"GET", "/v1/organizations/{id}", Target::org},
     {"GET", "/v1/admin/digest", Target::digest},
+    {"POST", "/v1/admin/deadlines", Target::deadlines},
     {"GET", "/v1/organizations/{id}/candidatures", Target::candidatures},
     {"GET", "/v1/passes/{id}", Target::pass},
     {"GET", "/v1/passes", Target::passes},
@@ -293,6 +295,17 @@ void Api::handle(http::Request&& req, http::Responder respond) {
       return get_refusal_indicators(*caller, id, finish);
     case Target::prescriber:
       return get_prescriber_indicators(req, *caller, id, finish);
+    case Target::deadlines: {
+      if (!caller->reader.admin) return finish(problem("forbidden", "deadlines are for admins"));
+      auto body = nlohmann::json::parse(req.body, nullptr, false);
+      std::optional<domain::Date> day;
+      if (body.is_object() && body.contains("day") && body["day"].is_string()) {
+        day = domain::Date::parse(body["day"].get<std::string>());
+      }
+      if (!day) return finish(problem("malformed", "the body must be {\"day\": \"YYYY-MM-DD\"}"));
+      if (deps_.run_deadlines) deps_.run_deadlines(*day);
+      return finish(json_response(202, {{"day", day->str()}, {"status", "scheduled"}}));
+    }
     case Target::digest: {
       if (!caller->reader.admin) return finish(problem("forbidden", "the digest is for admins"));
       const auto d = deps_.views->digest();

@@ -24,6 +24,7 @@
 #include "api/version_waiters.h"
 #include "auth/jwt.h"
 #include "crypto/identity_cipher.h"
+#include "domain/date.h"
 #include "http/request.h"
 #include "projections/org_registry.h"
 #include "projections/views_store.h"
@@ -38,8 +39,9 @@ struct ApiDeps {
   VersionWaiters* waiters = nullptr;
   const crypto::MasterKeyRing* keys = nullptr;
   ApiProbe* probe = nullptr;
-  std::function<bool()> ready;           // /readyz
-  std::function<void()> before_metrics;  // refreshes gauges before a scrape
+  std::function<bool()> ready;                      // /readyz
+  std::function<void()> before_metrics;             // refreshes gauges before a scrape
+  std::function<void(domain::Date)> run_deadlines;  // POST /v1/admin/deadlines
   std::chrono::milliseconds min_version_wait{5000};
 };
 

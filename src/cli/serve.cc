@@ -143,6 +143,7 @@ int serve(common::Config config) {
   deps.keys = &*ring;
   deps.probe = &api_probe;
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
+  deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
   deps.ready = [&] { return processor.ready() && projector.caught_up() && gateway.healthy(); };
   deps.before_metrics = [&] {
     for (const auto& [p, lag] : projector.lag()) {

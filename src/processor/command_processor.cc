@@ -262,9 +262,19 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     }
     if (!catch_up_error_.empty()) return catch_up_error_;
     if (batch.empty()) {
-      if (owned_.empty() && !ready_) {
-        // A group with more members than partitions may give this instance nothing; it is
-        // still ready to serve queries.
+      // Idle: a good moment for the daily deadlines (checked once a minute, or on request).
+      const int32_t forced = forced_deadline_day_.exchange(INT32_MIN);
+      if (!owned_.empty() &&
+          (forced != INT32_MIN || Clock::now() - last_deadline_check_ > std::chrono::minutes(1))) {
+        last_deadline_check_ = Clock::now();
+        if (!deadlines_) {
+          deadlines_ = std::make_unique<DeadlineScheduler>(settings_, options_.topics.commands,
+                                                           options_.topics.partitions);
+        }
+        const domain::Date day = forced != INT32_MIN
+                                     ? domain::Date::from_days(forced)
+                                     : domain::Date::utc_date_of(std::chrono::system_clock::now());
+        deadlines_->run(day, owned_, store_, forced != INT32_MIN);
       }
       continue;
     }

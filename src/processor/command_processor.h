@@ -18,6 +18,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <climits>
 #include <functional>
 #include <memory>
 #include <set>
@@ -27,6 +29,7 @@
 #include "kafka/kafka_settings.h"
 #include "kafka/transactional_producer.h"
 #include "processor/batch_decider.h"
+#include "processor/deadline_scheduler.h"
 #include "processor/processor_probe.h"
 #include "processor/processor_store.h"
 #include "processor/state_cache.h"
@@ -56,6 +59,9 @@ class CommandProcessor {
 
   // True once partitions are assigned and caught up (or the group gave this instance none).
   bool ready() const { return ready_.load(); }
+  // Asks the processor to schedule the deadlines of `day` now, even if already done (operators
+  // after an outage; tests). Taken at the next idle moment.
+  void request_deadlines(domain::Date day) { forced_deadline_day_.store(day.days()); }
   long batches() const { return batches_.load(); }
 
   // Test hook: called after a transaction commits and before its WriteBatch is written
@@ -85,6 +91,9 @@ class CommandProcessor {
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<kafka::TransactionalProducer> producer_;
   std::set<int32_t> owned_;
+  std::unique_ptr<DeadlineScheduler> deadlines_;
+  std::chrono::steady_clock::time_point last_deadline_check_{};
+  std::atomic<int32_t> forced_deadline_day_{INT32_MIN};
   std::string catch_up_error_;
   std::atomic<bool> ready_{false};
   std::atomic<long> batches_{0};

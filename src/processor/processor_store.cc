@@ -82,3 +82,24 @@ rocksdb::Status ProcessorStore::commit(Batch& b) {
 }
 
 }  // namespace parcours::processor
+
+namespace parcours::processor {
+
+void ProcessorStore::for_each_state(
+    const std::function<bool(const domain::JourneyState&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), state_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto s = nlohmann::json::parse(it->value().ToStringView()).get<domain::JourneyState>();
+    if (!visit(s)) break;
+  }
+}
+
+std::optional<std::string> ProcessorStore::meta(const std::string& key) const {
+  return db_->get(db_->meta(), key);
+}
+
+void ProcessorStore::Batch::put_meta(const std::string& key, const std::string& value) {
+  (void)batch_.Put(store_->db_->meta(), key, value);
+}
+
+}  // namespace parcours::processor

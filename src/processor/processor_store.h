@@ -16,6 +16,7 @@
 // Thread-safety: used by the processor thread only (plus RocksDB's own thread-safety).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,10 @@ class ProcessorStore {
   std::optional<nlohmann::json> wrapped_key(const std::string& journey_id) const;
   std::optional<int64_t> offset(const std::string& topic, int32_t partition) const;
   int64_t pass_counter(int32_t partition) const;
+  // Visits every journey state (the deadline scan); stops when visit returns false.
+  void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit) const;
+  // A small value of the meta family (e.g. the last day the deadlines were scheduled).
+  std::optional<std::string> meta(const std::string& key) const;
 
   // A batch of changes, written at once by commit().
   class Batch {
@@ -54,6 +59,7 @@ class ProcessorStore {
     void delete_key(const std::string& journey_id);
     void put_offset(const std::string& topic, int32_t partition, int64_t next);
     void put_pass_counter(int32_t partition, int64_t next);
+    void put_meta(const std::string& key, const std::string& value);
     bool empty() const { return batch_.Count() == 0; }
 
    private:

@@ -1,0 +1,81 @@
+#include "processor/deadline_scheduler.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "domain/decide.h"
+#include "kafka/partitioner.h"
+#include "processor/command_record.h"
+
+namespace parcours::processor {
+
+namespace {
+constexpr const char* kLastDay = "deadlines/last_day";
+}
+
+DeadlineScheduler::DeadlineScheduler(kafka::KafkaSettings settings, std::string commands_topic,
+                                     int partitions)
+    : settings_(std::move(settings)), topic_(std::move(commands_topic)), partitions_(partitions) {}
+
+DeadlineScheduler::~DeadlineScheduler() {
+  if (producer_) producer_->flush(5000);
+}
+
+long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, ProcessorStore& store,
+                            bool force) {
+  if (owned.empty()) return 0;
+  if (auto last = store.meta(kLastDay); !force && last && *last >= day.str()) return 0;
+  if (!producer_) {
+    std::string error;
+    auto conf = kafka::make_conf(settings_, kafka::ClientRole::idempotent_producer, {}, &error);
+    if (conf) producer_.reset(RdKafka::Producer::create(conf.get(), error));
+    if (!producer_) {
+      common::log_warn("deadline scheduler: no producer", {{"error", error}});
+      return 0;
+    }
+  }
+  long sent = 0;
+  bool failed = false;
+  store.for_each_state([&](const domain::JourneyState& s) {
+    if (!owned.count(kafka::partition_of(s.journey_id, partitions_))) return true;
+    if (!domain::has_pending_deadlines(s, day)) return true;
+    CommandRecord c;
+    c.command_id = "deadlines-" + day.str();
+    c.stream = "journey";
+    c.stream_id = s.journey_id;
+    c.type = "ApplyDeadlines";
+    c.data = {{"day", day.str()}};
+    c.actor = {"system", "", {"system"}};
+    c.intake_time = common::now_rfc3339();
+    c.payload_hash = c.command_id;
+    const std::string value = encode(c);
+    for (;;) {
+      auto code =
+          producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                             const_cast<char*>(value.data()), value.size(), s.journey_id.data(),
+                             s.journey_id.size(), 0, nullptr);
+      if (code == RdKafka::ERR__QUEUE_FULL) {
+        producer_->poll(10);
+        continue;
+      }
+      if (code != RdKafka::ERR_NO_ERROR) failed = true;
+      break;
+    }
+    ++sent;
+    return !failed;
+  });
+  if (producer_->flush(30000) != RdKafka::ERR_NO_ERROR) failed = true;
+  if (failed) {
+    common::log_warn("deadline scheduler: some commands were not sent; will retry", {});
+    return sent;
+  }
+  auto b = store.batch();
+  const auto last = store.meta(kLastDay);
+  b.put_meta(kLastDay, last && *last > day.str() ? *last : day.str());
+  (void)store.commit(b);
+  common::log_info("deadlines scheduled", {{"day", day.str()}, {"journeys", sent}});
+  return sent;
+}
+
+}  // namespace parcours::processor
