@@ -154,6 +154,26 @@ class CompleteJourney(unittest.TestCase):
         # A habilitated prescriber may.
         self.send(j, "ft-annecy", "SubmitCandidature", {"candidature_id": "c2", "siae_org": "ei-b", "date": d(0)})
 
+    def test_deadlines_refuse_stale_candidatures(self):
+        # JOURNEY §3.9: a candidature left new for 60 days is refused with reason auto, by the
+        # service itself, through the command path; running it twice changes nothing.
+        j = "stale-1"
+        self.send(j, "ft-annecy", "OpenJourney", {"person": person(), "department": "74"})
+        self.send(j, "ft-annecy", "SubmitCandidature", {"candidature_id": "old", "siae_org": "ei-a", "date": d(-61)})
+        r = self.send(j, "ft-annecy", "SubmitCandidature", {"candidature_id": "young", "siae_org": "ei-b", "date": d(-59)})
+        admin = self.s.admin()
+        for _ in range(2):
+            k = self.s.request("POST", "/v1/admin/deadlines", {"day": d(0)}, admin)
+            self.assertEqual(k.status, 202, k)
+        q = self.s.journey(j, self.tok["ft-annecy"], min_version=r.json["version"] + 1)
+        self.assertEqual(q.status, 200, q)
+        states = {c["candidature_id"]: (c["state"], c["refusal_reason"]) for c in q.json["candidatures"]}
+        self.assertEqual(states, {"old": ("refused", "auto"), "young": ("new", None)})
+        evs = self.s.request("GET", f"/v1/journeys/{j}/events", token=admin).json["events"]
+        refusals = [e for e in evs if e["type"] == "candidature.refused"]
+        self.assertEqual(len(refusals), 1)
+        self.assertEqual(refusals[0]["actor"], "system")
+
 
 if __name__ == "__main__":
     unittest.main()
