@@ -80,6 +80,9 @@ class Stack:
             "PARCOURS_JWT_SECRET": self.jwt_secret,
             "PARCOURS_MASTER_KEY": self.master_key,
             "PARCOURS_INSTANCE_ID": "it-" + self.prefix.strip("."),
+            # Tests hammer the API from one token; the rate limit has its own test.
+            "PARCOURS_RATE_LIMIT": "100000",
+            "PARCOURS_RATE_BURST": "100000",
         })
         env.update(self.extra_env)
         return env

@@ -39,10 +39,12 @@
 
 namespace parcours::testing {
 
-// Validates envelopes against exactly the schema documents of events::SchemaCatalog
-// (events/schemas), like SchemaCatalog::validate, but keeps one valijson Validator so that its
-// regex cache survives between events: the property tests validate tens of thousands of
-// events. Single-threaded, like the tests.
+// Validates envelopes against the schema documents of events::SchemaCatalog (events/schemas),
+// like SchemaCatalog::validate, but fast enough for the property tests (tens of thousands of
+// events): one valijson Validator is kept so that its cache of `pattern` regexes survives
+// between events, and `"format": "date"` (for which valijson compiles a regex on every check)
+// is checked as the equivalent cached pattern. Event dates are written by Date::str(), so the
+// calendar validity that the format adds is already guaranteed. Single-threaded, like tests.
 class CachedSchemaValidator {
  public:
   static CachedSchemaValidator& instance() {
@@ -67,9 +69,23 @@ class CachedSchemaValidator {
     if (!doc) return nullptr;
     auto schema = std::make_unique<valijson::Schema>();
     valijson::SchemaParser parser;
-    valijson::adapters::NlohmannJsonAdapter adapter(*doc);
+    const nlohmann::json fast = with_date_patterns(*doc);
+    valijson::adapters::NlohmannJsonAdapter adapter(fast);
     parser.populateSchema(adapter, *schema);
     return (schemas_[type] = std::move(schema)).get();
+  }
+
+  static nlohmann::json with_date_patterns(nlohmann::json doc) {
+    if (doc.is_object()) {
+      if (doc.value("format", "") == "date" && !doc.contains("pattern")) {
+        doc.erase("format");
+        doc["pattern"] = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+      }
+      for (auto& [k, v] : doc.items()) v = with_date_patterns(v);
+    } else if (doc.is_array()) {
+      for (auto& v : doc) v = with_date_patterns(v);
+    }
+    return doc;
   }
 
   std::vector<std::string> run(const valijson::Schema* schema, const nlohmann::json& target) {
