@@ -11,7 +11,7 @@ Projector::Projector(ProjectorOptions options, kafka::KafkaSettings settings, Vi
     : options_(std::move(options)),
       settings_(std::move(settings)),
       store_(store),
-      updater_(store, options_.events_topic, options_.keys_topic) {}
+      updater_(store, options_.events_topic, options_.keys_topic, options_.access_topic) {}
 
 void Projector::add_listener(VersionListener l) {
   std::lock_guard lock(mu_);
@@ -32,6 +32,12 @@ std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error) {
   for (int p = 0; p < options_.keys_partitions; ++p) {
     starts.push_back({options_.keys_topic, p,
                       store_.offset(options_.keys_topic, p).value_or(kafka::kFromBeginning)});
+  }
+  if (!options_.access_topic.empty()) {
+    for (int p = 0; p < options_.access_partitions; ++p) {
+      starts.push_back({options_.access_topic, p,
+                        store_.offset(options_.access_topic, p).value_or(kafka::kFromBeginning)});
+    }
   }
   return kafka::TopicReader::create(settings_, starts, error, {{"group.id", "parcours-projector"}});
 }

@@ -28,6 +28,8 @@ struct ProjectorOptions {
   std::string keys_topic;
   int keys_partitions = 3;
   std::size_t batch_max = 5000;  // records per WriteBatch at most
+  std::string access_topic;      // "" = do not project the access log (rebuild of journeys only)
+  int access_partitions = 0;
 };
 
 using VersionListener = std::function<void(const std::vector<std::pair<std::string, long>>&)>;

@@ -8,10 +8,11 @@
 namespace parcours::projections {
 
 ViewUpdater::ViewUpdater(ViewsStore& store, std::string events_topic, std::string keys_topic,
-                         std::size_t cache_states)
+                         std::string access_topic, std::size_t cache_states)
     : store_(store),
       events_topic_(std::move(events_topic)),
       keys_topic_(std::move(keys_topic)),
+      access_topic_(std::move(access_topic)),
       cache_(cache_states) {}
 
 domain::JourneyState& ViewUpdater::state(const std::string& id) {
@@ -41,6 +42,21 @@ void ViewUpdater::add(const RdKafka::Message& m) {
       (void)batch_.Delete(store_.keys_cf(), journey);
     } else {
       (void)batch_.Put(store_.keys_cf(), journey, rocksdb::Slice(value.data(), value.size()));
+    }
+    return;
+  }
+  if (!access_topic_.empty() && m.topic_name() == access_topic_) {
+    // access/<journey>\0<time>\0<read id>: who read which journey, in time order.
+    auto entry = nlohmann::json::parse(value, nullptr, false);
+    if (entry.is_object() && entry.contains("journey_id") && entry.contains("time") &&
+        entry.contains("read_id")) {
+      std::string key = "access/" + entry["journey_id"].get<std::string>();
+      key.push_back('\0');
+      key += entry["time"].get<std::string>();
+      key.push_back('\0');
+      key += entry["read_id"].get<std::string>();
+      (void)batch_.Put(store_.index_cf(), key, rocksdb::Slice(value.data(), value.size()));
+      ++stats_.reads;
     }
     return;
   }

@@ -24,12 +24,13 @@ struct UpdaterStats {
   long gaps = 0;        // seq ahead of version + 1: a broken chain, not applied
   long undecodable = 0;
   long keys = 0;
+  long reads = 0;  // access-log entries
 };
 
 class ViewUpdater {
  public:
   ViewUpdater(ViewsStore& store, std::string events_topic, std::string keys_topic,
-              std::size_t cache_states = 50000);
+              std::string access_topic = "", std::size_t cache_states = 50000);
 
   // Adds one record to the current batch.
   void add(const RdKafka::Message& m);
@@ -46,6 +47,7 @@ class ViewUpdater {
   ViewsStore& store_;
   std::string events_topic_;
   std::string keys_topic_;
+  std::string access_topic_;
   rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, domain::JourneyState> dirty_;
   // The state of each dirty journey before this batch, to write only the index difference.

@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include <prometheus/text_serializer.h>
+#include <sodium.h>
 
 #include <chrono>
 #include <sstream>
@@ -165,6 +166,7 @@ enum class Target {
   org,
   digest,
   deadlines,
+  access_log,
   candidatures,
   pass,
   passes,
@@ -188,6 +190,7 @@ constexpr RouteSpec kRoutes[] = {
     {"GET", "/v1/journeys/{id}", Target::journey},
     {"GET", "/v1/journeys/{id}/events", Target::events},
     {"GET", "/v1/journeys/{id}/verify", Target::verify},
+    {"GET", "/v1/journeys/{id}/access-log", Target::access_log},
     {"POST", "/v1/organizations/{id}/commands", Target::org_cmd},
     {"GET", "/v1/organizations/{id}", Target::org},
     {"GET", "/v1/admin/digest", Target::digest},
@@ -272,6 +275,11 @@ void Api::handle(http::Request&& req, http::Responder respond) {
   http::Response error;
   auto caller = authenticate(req, &error);
   if (!caller) return finish(std::move(error));
+  if (deps_.limiter && !deps_.limiter->allow(caller->principal.sub + "|" + caller->principal.org)) {
+    auto r = problem("rate_limited", "too many requests for this token; slow down");
+    r.headers.emplace_back("Retry-After", "1");
+    return finish(std::move(r));
+  }
   if (std::string_view(found->path).find("{id}") != std::string_view::npos &&
       !domain::is_valid_id(id)) {
     return finish(problem("malformed", "ids match [A-Za-z0-9_-]{1,64}"));
@@ -283,6 +291,8 @@ void Api::handle(http::Request&& req, http::Responder respond) {
       return post_org_command(req, *caller, id, finish);
     case Target::org:
       return get_org(*caller, id, finish);
+    case Target::access_log:
+      return get_access_log(*caller, id, finish);
     case Target::candidatures:
       return get_candidatures(req, *caller, id, finish);
     case Target::pass:
@@ -460,6 +470,8 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
     auto state = deps_.views->journey(id);
     if (!state) return respond(problem("not_found", "no journey with this id"));
     const ReadGrant grant = journey_read_grant(caller.reader, *state);
+    log_read(caller, id, as_of ? "as_of" : "state", grant.allowed(),
+             as_of ? nlohmann::json{{"as_of", common::rfc3339(*as_of)}} : nlohmann::json::object());
     if (!grant.allowed()) {
       return respond(problem("forbidden", "this organisation is not involved in the journey"));
     }
@@ -518,6 +530,8 @@ void Api::get_events(const http::Request&, const Caller& caller, const std::stri
   auto state = deps_.views->journey(id);
   if (!state) return respond(problem("not_found", "no journey with this id"));
   const ReadGrant grant = journey_read_grant(caller.reader, *state);
+  log_read(caller, id, verify_only ? "verify" : "events",
+           grant.allowed() && (verify_only || grant.events));
   if (!grant.allowed() || (!verify_only && !grant.events)) {
     return respond(problem("forbidden", "the event log is for auditors, admins and the DDETS"));
   }
@@ -538,6 +552,46 @@ void Api::get_events(const http::Request&, const Caller& caller, const std::stri
                                        {"breaks", breaks}}));
   }
   respond(json_response(200, {{"events", list}}));
+}
+
+void Api::log_read(const Caller& caller, const std::string& journey, const std::string& what,
+                   bool allowed, const nlohmann::json& extra) {
+  unsigned char raw[16];
+  randombytes_buf(raw, sizeof raw);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string read_id;
+  for (unsigned char c : raw) {
+    read_id.push_back(kHex[c >> 4]);
+    read_id.push_back(kHex[c & 0xf]);
+  }
+  nlohmann::json entry = {{"read_id", read_id},
+                          {"time", common::now_rfc3339()},
+                          {"journey_id", journey},
+                          {"sub", caller.principal.sub},
+                          {"org", caller.principal.org},
+                          {"roles", caller.principal.roles},
+                          {"what", what},
+                          {"allowed", allowed}};
+  for (const auto& [k, v] : extra.items()) entry[k] = v;
+  deps_.gateway->log_access(journey, entry);
+}
+
+void Api::get_access_log(const Caller& caller, const std::string& id, http::Responder respond) {
+  auto state = deps_.views->journey(id);
+  if (!state) return respond(problem("not_found", "no journey with this id"));
+  const ReadGrant grant = journey_read_grant(caller.reader, *state);
+  log_read(caller, id, "access_log", grant.events);
+  if (!grant.events) {
+    return respond(problem("forbidden", "the access log is for auditors, admins and the DDETS"));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  std::string prefix = "access/" + id;
+  prefix.push_back('\0');
+  deps_.views->scan(prefix, "", [&](const std::string&, const std::string& value) {
+    items.push_back(nlohmann::json::parse(value));
+    return true;
+  });
+  respond(json_response(200, {{"journey_id", id}, {"reads", items}}));
 }
 
 http::Response Api::metrics() {

@@ -20,6 +20,7 @@
 
 #include "api/api_probe.h"
 #include "api/command_gateway.h"
+#include "api/rate_limiter.h"
 #include "api/read_policy.h"
 #include "api/version_waiters.h"
 #include "auth/jwt.h"
@@ -43,6 +44,7 @@ struct ApiDeps {
   std::function<void()> before_metrics;             // refreshes gauges before a scrape
   std::function<void(domain::Date)> run_deadlines;  // POST /v1/admin/deadlines
   std::chrono::milliseconds min_version_wait{5000};
+  RateLimiter* limiter = nullptr;  // per-token rate limit; nullptr = none
 };
 
 class Api {
@@ -88,6 +90,11 @@ class Api {
   std::function<std::string(const std::string&)> org_labeller(const Caller& caller,
                                                               bool sees_all) const;
   http::Response metrics();
+  // Appends who read which journey, what and when to the access log (every read, allowed or
+  // not).
+  void log_read(const Caller& caller, const std::string& journey, const std::string& what,
+                bool allowed, const nlohmann::json& extra = nlohmann::json::object());
+  void get_access_log(const Caller& caller, const std::string& id, http::Responder respond);
   // Authenticates the bearer token; nullopt with the problem in *error.
   std::optional<Caller> authenticate(const http::Request& req, http::Response* error) const;
   void submit(processor::CommandRecord cmd, http::Responder respond);

@@ -92,14 +92,15 @@ int serve(common::Config config) {
   }
 
   projections::Projector projector({config.events_topic(), config.partitions, config.keys_topic(),
-                                    config.small_partitions, 5000},
+                                    config.small_partitions, 5000, config.access_log_topic(),
+                                    config.partitions},
                                    kafka, *views);
   api::VersionWaiters waiters;
   projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
 
   api::CommandGateway gateway(
       {config.commands_topic(), config.replies_topic(), config.small_partitions, config.instance_id,
-       std::chrono::milliseconds(config.reply_timeout_ms)},
+       std::chrono::milliseconds(config.reply_timeout_ms), config.access_log_topic()},
       kafka);
   if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
 
@@ -150,6 +151,8 @@ int serve(common::Config config) {
       api_probe.projector_lag(p, static_cast<double>(lag));
     }
   };
+  api::RateLimiter limiter(config.rate_limit, config.rate_burst);
+  deps.limiter = &limiter;
   api::Api api(deps);
 
   http::ServerOptions hopts;

@@ -80,6 +80,14 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_HTTP_THREADS")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  app.add_option("--rate-limit", rate_limit, "requests per second per token (0: no limit)")
+      ->envname("PARCOURS_RATE_LIMIT")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  app.add_option("--rate-burst", rate_burst, "burst of requests above the rate")
+      ->envname("PARCOURS_RATE_BURST")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   app.add_option("--kafka-prop", kafka_props, "librdkafka property key=value (repeatable)");
   app.add_option("--log-level", log_level, "debug | info | warn | error")
       ->envname("PARCOURS_LOG_LEVEL")

@@ -42,8 +42,7 @@ Result<Decision> decide(const JourneyState& state, const Command& cmd, const Dec
     return not_found("no journey with this id");
   }
   if (cmd.expected_version && *cmd.expected_version != state.version) {
-    return conflict("version_conflict", "journey is at version " + std::to_string(state.version) +
-                                            ", not " + std::to_string(*cmd.expected_version));
+    return version_conflict(state.version, *cmd.expected_version);
   }
 
   Result<Decision> result = spec->decide(state, cmd, ctx);

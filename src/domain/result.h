@@ -38,6 +38,11 @@ inline Rejection conflict(std::string code, std::string detail) {
 inline Rejection rule(std::string code, std::string detail) {
   return {std::move(code), std::move(detail), 422};
 }
+// 409 version_conflict: If-Match named another version of the stream (journey or organisation).
+inline Rejection version_conflict(long current, long expected) {
+  return conflict("version_conflict", "the stream is at version " + std::to_string(current) +
+                                          ", not " + std::to_string(expected));
+}
 
 // Either a value or a Rejection. [[nodiscard]]: dropping one is a bug.
 template <class T>

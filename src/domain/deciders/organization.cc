@@ -13,6 +13,18 @@ bool is_org_command(std::string_view type) {
 
 namespace {
 
+// org.habilitation_too_long: a prefectoral habilitation lasts 5 years at most from the day it
+// is granted or renewed (seed004:L649-650, L775).
+std::optional<Rejection> check_habilitation_end(Date valid_until, const Ruleset& rules,
+                                                const DecisionContext& ctx) {
+  const Date limit = ctx.today.plus_years(rules.prefectoral_habilitation_max_years);
+  if (valid_until <= limit) return std::nullopt;
+  return rule("org.habilitation_too_long",
+              "a prefectoral habilitation lasts at most " +
+                  std::to_string(rules.prefectoral_habilitation_max_years) + " years (until " +
+                  limit.str() + ")");
+}
+
 Result<Decision> register_org(const Organization* current, const Command& cmd,
                               const DecisionContext& ctx) {
   const Ruleset& rules = ctx.rules->in_force_on(ctx.today);
@@ -44,15 +56,7 @@ Result<Decision> register_org(const Organization* current, const Command& cmd,
     data["prescriber_kind"] = *prescriber_kind;
     if (*prescriber_kind == rules.prefectoral_prescriber_kind) {
       if (!valid_until) return malformed("field 'habilitation.valid_until' is required for OHPD");
-      // org.habilitation_too_long: a prefectoral habilitation lasts 5 years at most
-      // (seed004:L649-652, L775).
-      const Date limit = ctx.today.plus_years(rules.prefectoral_habilitation_max_years);
-      if (*valid_until > limit) {
-        return rule("org.habilitation_too_long",
-                    "a prefectoral habilitation lasts at most " +
-                        std::to_string(rules.prefectoral_habilitation_max_years) +
-                        " years (until " + limit.str() + ")");
-      }
+      if (auto err = check_habilitation_end(*valid_until, rules, ctx)) return *err;
       data["habilitation"] = {{"valid_until", *valid_until}};
     } else if (valid_until) {
       return malformed("field 'habilitation' applies only to OHPD prescribers");
@@ -84,8 +88,7 @@ Result<Decision> decide_org(const Organization* current, const Command& cmd,
   if (cmd.type == "RegisterOrganization") return register_org(current, cmd, ctx);
   if (!current) return not_found("no organisation with this id");
   if (cmd.expected_version && *cmd.expected_version != current->version) {
-    return conflict("version_conflict",
-                    "organisation is at version " + std::to_string(current->version));
+    return version_conflict(current->version, *cmd.expected_version);
   }
   const Ruleset& rules = ctx.rules->in_force_on(ctx.today);
   FieldReader f(cmd.data);
@@ -96,12 +99,7 @@ Result<Decision> decide_org(const Organization* current, const Command& cmd,
         current->prescriber_kind != rules.prefectoral_prescriber_kind) {
       return rule("org.not_prefectoral", "only an OHPD prescriber has a habilitation end date");
     }
-    const Date limit = ctx.today.plus_years(rules.prefectoral_habilitation_max_years);
-    if (valid_until > limit) {
-      return rule("org.habilitation_too_long",
-                  "a prefectoral habilitation lasts at most " +
-                      std::to_string(rules.prefectoral_habilitation_max_years) + " years");
-    }
+    if (auto err = check_habilitation_end(valid_until, rules, ctx)) return *err;
     return single(ctx, ctx.today, "org.habilitation_updated", {{"valid_until", valid_until}});
   }
   // DeactivateOrganization
