@@ -110,10 +110,15 @@ Result<Decision> decide_eligibility_diagnosis(const JourneyState& state, const C
   if (auto err = not_in_future(date, "date", ctx)) return *err;
 
   const Ruleset& r = rules_on(ctx, date);
-  // eligibility.pass_valid (les-emplois): no new diagnosis while a PASS is valid on the date.
-  if (const Pass* p = state.live_pass(); p && p->valid_on(date)) {
-    return rule("eligibility.pass_valid", "PASS IAE " + p->number + " is valid on " + date.str() +
-                                              " (until " + p->end.str() + ")");
+  // eligibility.pass_valid (les-emplois): no new diagnosis while a PASS is valid on the date,
+  // the current one or, for a back-dated diagnosis, an earlier one.
+  const Pass* holding = state.pass && state.pass->valid_on(date) ? &*state.pass : nullptr;
+  for (const auto& old : state.past_passes) {
+    if (old.valid_on(date)) holding = &old;
+  }
+  if (holding) {
+    return rule("eligibility.pass_valid", "PASS IAE " + holding->number + " is valid on " +
+                                              date.str() + " (until " + holding->end.str() + ")");
   }
   const std::string siae_kind = by_siae ? ctx.actor.org->siae_kind : "";
   if (auto err = check_criteria(criteria, r, date, by_siae, siae_kind, ctx)) return *err;

@@ -147,6 +147,19 @@ TEST_F(Diagnoses, NoDiagnosisWhileAPassIsValid) {
   EXPECT_ACCEPTED(diagnose("ml-annecy", "d2", "2026-11-22"));
 }
 
+TEST_F(Diagnoses, NoBackDatedDiagnosisWhileAnEarlierPassWasValid) {
+  // PASS A 2023-01-02..2024-12-31, then PASS B from 2026-11-23.
+  open();
+  ASSERT_TRUE(diagnose("ft-annecy", "d0", "2023-01-02").ok());
+  ASSERT_TRUE(submit("ft-annecy", "c0", "ei-1", "2023-01-02").ok());
+  ASSERT_TRUE(accept("ei-1", "c0", "2023-01-02", "2023-07-01").ok());
+  ASSERT_TRUE(diagnose("ml-annecy", "d1", "2026-11-20").ok());
+  ASSERT_TRUE(submit("ml-annecy", "c1", "ei-2", "2026-11-20").ok());
+  ASSERT_TRUE(accept("ei-2", "c1", "2026-11-23", "2027-05-22").ok());
+  EXPECT_REJECTED(diagnose("ft-annecy", "d2", "2024-12-31"), "eligibility.pass_valid");
+  EXPECT_ACCEPTED(diagnose("ft-annecy", "d2", "2025-01-01"));
+}
+
 TEST_F(Diagnoses, DateInTheFutureIsRefused) {
   open();
   EXPECT_REJECTED(diagnose("ft-annecy", "d1", "2026-11-24"), "date.in_future");
