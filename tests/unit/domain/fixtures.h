@@ -64,8 +64,7 @@ class DomainTest : public ::testing::Test {
   // and a hire from `start` to `end` (CDDI 26 h unless said).
   void hired(const std::string& siae = "ei-1", const std::string& start = "2026-11-23",
              std::optional<std::string> end = "2027-05-22",
-             const std::string& diag_date = "2026-11-02",
-             json contract_data = contract()) {
+             const std::string& diag_date = "2026-11-02", json contract_data = contract()) {
     open();
     ASSERT_TRUE(diagnose("ft-annecy", "d1", diag_date).ok());
     ASSERT_TRUE(submit("ft-annecy", "c1", siae, diag_date).ok());
