@@ -1,5 +1,7 @@
 #include "auth/jwt.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sodium.h>
 
 #include <algorithm>
@@ -55,16 +57,107 @@ std::string sign_hs256(const nlohmann::json& claims, std::string_view secret) {
   return signing_input + "." + base64url(hmac_sha256(secret, signing_input));
 }
 
+struct JwtVerifier::PublicKey {
+  EVP_PKEY* pkey = nullptr;
+  ~PublicKey() { EVP_PKEY_free(pkey); }
+};
+
+namespace {
+
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct CtxDeleter {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+
+// alg of a key: RS256 for RSA, EdDSA for Ed25519; "" otherwise.
+std::string alg_of(EVP_PKEY* k) {
+  switch (EVP_PKEY_base_id(k)) {
+    case EVP_PKEY_RSA: return "RS256";
+    case EVP_PKEY_ED25519: return "EdDSA";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+JwtVerifier::JwtVerifier(JwtOptions o) : options_(std::move(o)) {}
+
 std::optional<JwtVerifier> JwtVerifier::create(JwtOptions options, std::string* error) {
   if (sodium_init() < 0) {
     if (error) *error = "libsodium failed to start";
     return std::nullopt;
   }
-  if (options.hs256_secret.size() < 32) {
+  if (!options.hs256_secret.empty() && options.hs256_secret.size() < 32) {
     if (error) *error = "PARCOURS_JWT_SECRET must be at least 32 bytes";
     return std::nullopt;
   }
-  return JwtVerifier(std::move(options));
+  JwtVerifier v(std::move(options));
+  if (!v.options_.public_key_pem.empty()) {
+    std::unique_ptr<BIO, BioDeleter> bio(
+        BIO_new_mem_buf(v.options_.public_key_pem.data(),
+                        static_cast<int>(v.options_.public_key_pem.size())));
+    auto key = std::make_shared<PublicKey>();
+    key->pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+    if (!key->pkey || alg_of(key->pkey).empty()) {
+      if (error) *error = "the JWT public key is not a PEM RSA or Ed25519 public key";
+      return std::nullopt;
+    }
+    v.key_alg_ = alg_of(key->pkey);
+    v.key_ = std::move(key);
+  }
+  if (v.options_.hs256_secret.empty() && !v.key_) {
+    if (error) *error = "configure PARCOURS_JWT_SECRET (HS256) or a JWT public key";
+    return std::nullopt;
+  }
+  return v;
+}
+
+bool JwtVerifier::verify_signature(const std::string& alg, std::string_view signing_input,
+                                   const std::string& sig) const {
+  if (alg == "HS256" && !options_.hs256_secret.empty()) {
+    const std::string expected = hmac_sha256(options_.hs256_secret, signing_input);
+    return sig.size() == expected.size() &&
+           sodium_memcmp(sig.data(), expected.data(), expected.size()) == 0;
+  }
+  if (!key_ || alg != key_alg_) return false;
+  std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
+  const EVP_MD* md = alg == "RS256" ? EVP_sha256() : nullptr;  // Ed25519 hashes internally
+  if (EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key_->pkey) != 1) return false;
+  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
+                          sig.size(),
+                          reinterpret_cast<const unsigned char*>(signing_input.data()),
+                          signing_input.size()) == 1;
+}
+
+std::string sign_with_private_key(const nlohmann::json& claims, const std::string& private_pem) {
+  std::unique_ptr<BIO, BioDeleter> bio(
+      BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
+  EVP_PKEY* k = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  if (!k) return "";
+  const std::string alg = alg_of(k);
+  std::string out;
+  if (!alg.empty()) {
+    const std::string input = base64url(nlohmann::json{{"alg", alg}, {"typ", "JWT"}}.dump()) +
+                              "." + base64url(claims.dump());
+    std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
+    size_t len = 0;
+    if (EVP_DigestSignInit(ctx.get(), nullptr, alg == "RS256" ? EVP_sha256() : nullptr, nullptr,
+                           k) == 1 &&
+        EVP_DigestSign(ctx.get(), nullptr, &len,
+                       reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
+      std::string sig(len, '\0');
+      if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                         reinterpret_cast<const unsigned char*>(input.data()),
+                         input.size()) == 1) {
+        sig.resize(len);
+        out = input + "." + base64url(sig);
+      }
+    }
+  }
+  EVP_PKEY_free(k);
+  return out;
 }
 
 std::optional<Principal> JwtVerifier::verify(std::string_view token,
@@ -87,13 +180,13 @@ std::optional<Principal> JwtVerifier::verify(std::string_view token,
   if (!header_raw || !body_raw || !sig) return fail("token is not base64url");
   auto header = nlohmann::json::parse(*header_raw, nullptr, false);
   if (header.is_discarded() || !header.is_object()) return fail("token header is not JSON");
-  // The algorithm is fixed by configuration, never chosen by the token ("none" attacks).
-  if (header.value("alg", "") != "HS256") return fail("token algorithm is not HS256");
-  const std::string expected = hmac_sha256(options_.hs256_secret, token.substr(0, dot2));
-  if (sig->size() != expected.size() ||
-      sodium_memcmp(sig->data(), expected.data(), expected.size()) != 0) {
-    return fail("bad token signature");
-  }
+  // The algorithms are fixed by configuration, never chosen by the token ("none" attacks, or an
+  // HS256 token signed with the public key as secret).
+  const std::string alg = header.value("alg", "");
+  const bool accepted = (alg == "HS256" && !options_.hs256_secret.empty()) ||
+                        (!key_alg_.empty() && alg == key_alg_);
+  if (!accepted) return fail("token algorithm is not accepted");
+  if (!verify_signature(alg, token.substr(0, dot2), *sig)) return fail("bad token signature");
   auto claims = nlohmann::json::parse(*body_raw, nullptr, false);
   if (claims.is_discarded() || !claims.is_object()) return fail("token claims are not JSON");
 

@@ -1,4 +1,6 @@
-// Bearer tokens: JWT (RFC 7519) signed with HS256 (RFC 7518 §3.2).
+// Bearer tokens: JWT (RFC 7519) signed with HS256 (RFC 7518 §3.2) with a shared secret, or,
+// as an option, RS256 (RSA PKCS#1 v1.5, SHA-256) or EdDSA (Ed25519, RFC 8037) with a configured
+// public key. The accepted algorithms follow from the configuration, never from the token.
 //
 // Claims Parcours reads: `sub` (the user, required), `org` (the organisation id; optional
 // only for admins), `roles` (array of strings: "admin", "auditor"), `exp` (required), `nbf`,
@@ -10,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,7 +33,11 @@ struct Principal {
 
 struct JwtOptions {
   // HS256 secret (PARCOURS_JWT_SECRET). At least 32 bytes, or the verifier refuses to start.
+  // May be empty when a public key is configured.
   std::string hs256_secret;
+  // PEM public key (PARCOURS_JWT_PUBLIC_KEY_FILE): an RSA key accepts RS256 tokens, an Ed25519
+  // key EdDSA tokens. Empty: none.
+  std::string public_key_pem;
   // Tolerated clock difference for exp and nbf. Default: 60 s.
   std::chrono::seconds leeway{60};
 };
@@ -46,12 +53,20 @@ class JwtVerifier {
                                   std::string* reason) const;
 
  private:
-  explicit JwtVerifier(JwtOptions o) : options_(std::move(o)) {}
+  struct PublicKey;
+  explicit JwtVerifier(JwtOptions o);
+  bool verify_signature(const std::string& alg, std::string_view signing_input,
+                        const std::string& signature) const;
   JwtOptions options_;
+  std::shared_ptr<PublicKey> key_;  // shared: copies of the verifier share the parsed key
+  std::string key_alg_;             // "RS256" | "EdDSA" | ""
 };
 
 // Signs claims with HS256 (development tokens, tests, `parcours token`).
 std::string sign_hs256(const nlohmann::json& claims, std::string_view secret);
+// Signs claims with a PEM private key: RS256 for RSA, EdDSA for Ed25519 (tests, tools).
+// "" if the key cannot be used.
+std::string sign_with_private_key(const nlohmann::json& claims, const std::string& private_pem);
 
 std::string base64url(std::string_view bytes);
 std::optional<std::string> unbase64url(std::string_view text);

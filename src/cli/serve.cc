@@ -43,7 +43,8 @@ int serve(common::Config config) {
   std::string error;
   auto ring = crypto::MasterKeyRing::parse(config.master_key, &error);
   if (!ring) return fail("PARCOURS_MASTER_KEY: " + error);
-  auto jwt = auth::JwtVerifier::create({config.jwt_secret, std::chrono::seconds(60)}, &error);
+  auto jwt = auth::JwtVerifier::create(
+      {config.jwt_secret, config.jwt_public_key, std::chrono::seconds(60)}, &error);
   if (!jwt) return fail(error);
   kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props, 5000};
 

@@ -36,12 +36,12 @@ std::vector<kafka::TopicSpec> topic_specs(const common::Config& c) {
         {"retention.ms", "3600000"},
         {"min.insync.replicas", min_isr}}},
       // Wrapped data keys, compacted: an erasure's tombstone removes the key for good once the
-      // cleaner has passed (segments roll hourly, tombstones kept one day for slow readers).
+      // cleaner has passed (segments roll every 10 minutes, tombstones kept a day for readers).
       {c.keys_topic(),
        c.small_partitions,
        rf,
        {{"cleanup.policy", "compact"},
-        {"segment.ms", "3600000"},
+        {"segment.ms", "600000"},
         {"min.cleanable.dirty.ratio", "0.01"},
         {"delete.retention.ms", "86400000"},
         {"min.insync.replicas", min_isr}}},

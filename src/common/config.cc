@@ -111,13 +111,17 @@ std::string Config::finish(bool need_secrets) {
   }
   if (jwt_secret.empty()) jwt_secret = read_secret_file("PARCOURS_JWT_SECRET_FILE");
   if (master_key.empty()) master_key = read_secret_file("PARCOURS_MASTER_KEY_FILE");
+  if (jwt_public_key.empty()) jwt_public_key = read_secret_file("PARCOURS_JWT_PUBLIC_KEY_FILE");
   if (instance_id.empty()) {
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
     instance_id = host[0] ? host : "parcours";
   }
   if (need_secrets) {
-    if (jwt_secret.size() < 32) return "PARCOURS_JWT_SECRET is missing or shorter than 32 bytes";
+    if (jwt_public_key.empty() && jwt_secret.size() < 32) {
+      return "PARCOURS_JWT_SECRET is missing or shorter than 32 bytes (or set "
+             "PARCOURS_JWT_PUBLIC_KEY_FILE)";
+    }
     if (master_key.empty()) return "PARCOURS_MASTER_KEY is missing";
   }
   if (http_addr.find(':') == std::string::npos) return "PARCOURS_HTTP_ADDR must be host:port";

@@ -27,6 +27,8 @@ struct Config {
                             // default "<hostname>"
   // --- secrets
   std::string jwt_secret;  // PARCOURS_JWT_SECRET (or _FILE): HS256 key, >= 32 bytes
+  std::string jwt_public_key;   // PARCOURS_JWT_PUBLIC_KEY_FILE: PEM RSA or Ed25519 public key
+                                // (RS256 / EdDSA tokens), instead of or beside the secret
   std::string master_key;  // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
   // --- write path
   int batch_max = 1000;            // PARCOURS_BATCH_MAX: commands per Kafka transaction at most

@@ -13,7 +13,7 @@ const system_clock::time_point kNow = system_clock::time_point(seconds(1'800'000
 
 JwtVerifier verifier() {
   std::string err;
-  auto v = JwtVerifier::create({kSecret, seconds(60)}, &err);
+  auto v = JwtVerifier::create({kSecret, "", seconds(60)}, &err);
   EXPECT_TRUE(v) << err;
   return *v;
 }
@@ -64,7 +64,71 @@ TEST(Jwt, ExpiryAndNotBeforeWithLeeway) {
 
 TEST(Jwt, ShortSecretsAreRefused) {
   std::string err;
-  EXPECT_FALSE(JwtVerifier::create({"short", seconds(60)}, &err));
+  EXPECT_FALSE(JwtVerifier::create({"short", "", seconds(60)}, &err));
+}
+
+}  // namespace
+}  // namespace parcours::auth
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+namespace parcours::auth {
+namespace {
+
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+
+KeyPair generate(const char* type) {
+  EVP_PKEY* k = std::string(type) == "RSA" ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048})
+                                           : EVP_PKEY_Q_keygen(nullptr, nullptr, type);
+  auto pem = [&](bool priv) {
+    BIO* b = BIO_new(BIO_s_mem());
+    if (priv) {
+      PEM_write_bio_PrivateKey(b, k, nullptr, nullptr, 0, nullptr, nullptr);
+    } else {
+      PEM_write_bio_PUBKEY(b, k);
+    }
+    char* data = nullptr;
+    const long len = BIO_get_mem_data(b, &data);
+    std::string out(data, static_cast<std::size_t>(len));
+    BIO_free(b);
+    return out;
+  };
+  KeyPair kp{pem(true), pem(false)};
+  EVP_PKEY_free(k);
+  return kp;
+}
+
+TEST(JwtAsymmetric, Rs256AndEdDsaWithTheConfiguredKeyOnly) {
+  for (const char* type : {"RSA", "ED25519"}) {
+    const KeyPair good = generate(type);
+    const KeyPair other = generate(type);
+    std::string err;
+    auto v = JwtVerifier::create({"", good.public_pem, std::chrono::seconds(60)}, &err);
+    ASSERT_TRUE(v) << err;
+    std::string why;
+    const std::string token = sign_with_private_key(claims(), good.private_pem);
+    ASSERT_FALSE(token.empty());
+    auto p = v->verify(token, kNow, &why);
+    ASSERT_TRUE(p) << type << ": " << why;
+    EXPECT_EQ(p->sub, "alice");
+    EXPECT_FALSE(v->verify(sign_with_private_key(claims(), other.private_pem), kNow, &why)) << type;
+    EXPECT_EQ(why, "bad token signature");
+    // No HS256 secret configured: HS256 tokens are refused, whatever their key.
+    EXPECT_FALSE(v->verify(sign_hs256(claims(), kSecret), kNow, &why));
+    EXPECT_EQ(why, "token algorithm is not accepted");
+    // The classic confusion: an HS256 token keyed with the public key.
+    EXPECT_FALSE(v->verify(sign_hs256(claims(), good.public_pem), kNow, &why));
+  }
+}
+
+TEST(JwtAsymmetric, BadKeyIsRefusedAtStart) {
+  std::string err;
+  EXPECT_FALSE(JwtVerifier::create({"", "not a key", std::chrono::seconds(60)}, &err));
+  EXPECT_FALSE(JwtVerifier::create({"", "", std::chrono::seconds(60)}, &err));
 }
 
 }  // namespace
