@@ -6,12 +6,13 @@ std::vector<kafka::TopicSpec> topic_specs(const common::Config& c) {
   const int rf = c.replication_factor;
   const std::string min_isr = rf >= 3 ? "2" : "1";
   return {
-      // Commands are consumed within seconds; three days leave room for an outage.
+      // Commands are consumed within seconds; a day leaves room for an outage while bounding
+      // how long a sealed identity and its wrapped key stay there after an erasure.
       {c.commands_topic(),
        c.partitions,
        rf,
        {{"cleanup.policy", "delete"},
-        {"retention.ms", "259200000"},
+        {"retention.ms", "86400000"},
         {"min.insync.replicas", min_isr}}},
       // The source of truth: kept forever.
       {c.events_topic(),
