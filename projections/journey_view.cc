@@ -96,7 +96,7 @@ nlohmann::json render_journey(const domain::JourneyState& s, const RenderOptions
                          {"start", c.start},
                          {"end", c.end},
                          {"weekly_minutes", c.weekly_minutes},
-                         {"weekly_hours", c.weekly_minutes / 60},
+                         {"weekly_hours", static_cast<double>(c.weekly_minutes) / 60.0},
                          {"status", c.status}});
   }
   nlohmann::json pmsmps = nlohmann::json::array();

@@ -20,6 +20,8 @@ import uuid
 from confluent_kafka import Consumer, TopicPartition
 
 BROKERS = os.environ.get("PARCOURS_TEST_BROKERS", "127.0.0.1:19092")
+KAFKA_DATA = os.environ.get("PARCOURS_TEST_KAFKA_DATA",
+                            os.path.join(os.path.dirname(__file__), "../../var/test-kafka/data"))
 BIN = os.environ.get("PARCOURS_BIN", os.path.join(os.path.dirname(__file__), "../../build/src/cli/parcours"))
 ZERO_HASH = "0" * 64
 
@@ -135,6 +137,18 @@ class Stack:
         for r in roles:
             args += ["--role", r]
         return self.run(*args).stdout.strip()
+
+    def sign(self, claims, secret=None):
+        """An HS256 token with arbitrary claims (expired, not yet valid, ...)."""
+        import hmac
+
+        def b64(b):
+            return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+        head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+        body = b64(json.dumps(claims).encode())
+        key = (secret or self.jwt_secret).encode()
+        sig = hmac.new(key, f"{head}.{body}".encode(), hashlib.sha256).digest()
+        return f"{head}.{body}.{b64(sig)}"
 
     def admin(self):
         return self.token("admin", roles=["admin"])
