@@ -49,6 +49,7 @@ if [[ " $SUITES " == *" integration "* ]]; then
   deploy/local/kafka.sh start
   step "integration tests (real broker)"
   PARCOURS_TEST_BROKERS="127.0.0.1:$PARCOURS_KAFKA_PORT" \
+    PARCOURS_TEST_KAFKA_DATA="$PARCOURS_KAFKA_HOME/data" \
     PARCOURS_BIN="$ROOT/build/src/cli/parcours" \
     ctest --test-dir build -L integration --output-on-failure
 fi
