@@ -79,7 +79,17 @@ void ViewUpdater::add(const RdKafka::Message& m) {
                                   {"offset", m.offset()}});
     return;
   }
-  domain::evolve(s, *ev);
+  try {
+    domain::evolve(s, *ev);
+  } catch (const std::exception& e) {
+    // Only a record that the catalogue would refuse gets here (Parcours never writes one): it
+    // is reported and skipped rather than stopping every read model.
+    ++stats_.undecodable;
+    common::log_error(
+        "event cannot be applied",
+        {{"journey", ev->subject}, {"seq", ev->seq}, {"offset", m.offset()}, {"error", e.what()}});
+    return;
+  }
   ++stats_.events;
   (void)batch_.Put(store_.events_cf(), ViewsStore::event_key(ev->subject, ev->seq),
                    rocksdb::Slice(value.data(), value.size()));

@@ -2,12 +2,14 @@
 # The test command: installs what is missing, builds, starts its own Kafka broker, runs every
 # suite, stops the broker. Exit status 0 only if everything passed.
 #
-#   tests/run.sh              unit (plain and under ASan/UBSan), component, integration
+#   tests/run.sh              unit (plain and under ASan/UBSan), component, integration, and a
+#                             short libFuzzer run of the command and event decoders
 #   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (labels: unit component integration)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SUITES="${PARCOURS_TEST_SUITES:-unit asan component integration}"
+SUITES="${PARCOURS_TEST_SUITES:-unit asan component integration fuzz}"
+FUZZ_SECONDS="${PARCOURS_FUZZ_SECONDS:-20}"
 JOBS="${PARCOURS_BUILD_JOBS:-$(nproc)}"
 
 deploy/local/install-deps.sh
@@ -23,6 +25,13 @@ if [[ " $SUITES " == *" asan "* ]]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARCOURS_SANITIZE=ON \
     -DPARCOURS_ONLY_UNIT=ON >/dev/null
   cmake --build build-asan -j "$JOBS"
+fi
+
+if [[ " $SUITES " == *" fuzz "* ]]; then
+  step "build the fuzz targets (clang, libFuzzer, ASan/UBSan)"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPARCOURS_FUZZ=ON -DPARCOURS_ONLY_UNIT=ON >/dev/null
+  cmake --build build-fuzz -j "$JOBS" --target fuzz_command fuzz_event
 fi
 
 if [[ " $SUITES " == *" unit "* ]]; then
@@ -52,5 +61,15 @@ if [[ " $SUITES " == *" integration "* ]]; then
     PARCOURS_TEST_KAFKA_DATA="$PARCOURS_KAFKA_HOME/data" \
     PARCOURS_BIN="$ROOT/build/src/cli/parcours" \
     ctest --test-dir build -L integration --output-on-failure
+fi
+if [[ " $SUITES " == *" fuzz "* ]]; then
+  step "fuzz the command and event decoders, ${FUZZ_SECONDS}s each"
+  for target in command event; do
+    corpus="$(mktemp -d)"
+    cp tests/fuzz/corpus/$target/* "$corpus/"
+    (cd "$corpus" && "$ROOT/build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$FUZZ_SECONDS" \
+      -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -3)
+    rm -rf "$corpus"
+  done
 fi
 step "all requested suites passed: $SUITES"

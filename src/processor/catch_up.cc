@@ -87,7 +87,15 @@ kafka::KafkaStatus catch_up_events(const kafka::KafkaSettings& settings, const s
                                                {"offset", m.offset()}});
       return;
     }
-    domain::evolve(state, *ev);
+    try {
+      domain::evolve(state, *ev);
+    } catch (const std::exception& e) {
+      common::log_error("event cannot be applied", {{"journey", ev->subject},
+                                                    {"seq", ev->seq},
+                                                    {"offset", m.offset()},
+                                                    {"error", e.what()}});
+      return;
+    }
     if (stats) ++stats->events_applied;
     auto& body = replies[ProcessorStore::idem_key("journey:" + ev->subject, ev->command_id)];
     if (body.is_null()) body = {{"journey_id", ev->subject}, {"events", nlohmann::json::array()}};
