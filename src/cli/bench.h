@@ -9,6 +9,7 @@ struct BenchOptions {
   long commands = 100000;  // commands pushed through the commands topic
   int batch = 1000;        // processor: commands per transaction at most
   int in_flight = 20000;   // commands sent ahead of their replies
+  long events = 1000000;   // bench rebuild: events in the log
 };
 
 // Pushes N commands (OpenJourney, SubmitCandidature, RecordFollowUp on N/3 journeys) through
@@ -16,5 +17,10 @@ struct BenchOptions {
 // on fresh topics, then produces the same number of events with bare librdkafka transactions
 // of the same size, and prints commands/s, p50/p99 latency, the raw limit and the ratio.
 int bench_write(common::Config config, const BenchOptions& options);
+
+// Writes `events` events of realistic journeys to fresh topics, then times a rebuild of the read
+// models (in a child process, for its peak memory) and a bare consumer reading the same topic,
+// and prints both rates, their ratio and the rebuild's peak RSS.
+int bench_rebuild(common::Config config, const BenchOptions& options);
 
 }  // namespace parcours::cli

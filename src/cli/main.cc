@@ -23,12 +23,15 @@ int main(int argc, char** argv) {
   CLI::App app{"parcours: event-sourced case management for IAE journeys"};
   app.require_subcommand(1);
   common::Config config;
+  // Every configuration option is declared once, on the top level, and subcommands let the
+  // options given after their name fall through to it: `parcours serve --partitions 4`.
+  // (Declared once, an option's environment variable is read once, after the flags.)
+  config.declare(app, true);
+  app.fallthrough();
 
   auto* serve = app.add_subcommand("serve", "run the API, the command processor and the projector");
-  config.declare(*serve, true);
 
   auto* topics = app.add_subcommand("topics", "create missing topics and check existing ones");
-  config.declare(*topics, false);
 
   auto* token = app.add_subcommand("token", "print a signed development token");
   std::string sub = "dev";
@@ -39,7 +42,6 @@ int main(int argc, char** argv) {
   token->add_option("--org", org, "organisation id");
   token->add_option("--role", roles, "role (admin, auditor); repeatable");
   token->add_option("--ttl", ttl, "lifetime in seconds")->capture_default_str();
-  config.declare(*token, true);
 
   cli::BenchOptions bench_options;
   auto* bench = app.add_subcommand("bench", "measure the system");
@@ -52,13 +54,14 @@ int main(int argc, char** argv) {
   bench_write
       ->add_option("--in-flight", bench_options.in_flight, "commands sent ahead of their replies")
       ->capture_default_str();
-  config.declare(*bench_write, false);
+  auto* bench_rebuild = bench->add_subcommand("rebuild", "rebuild rate vs raw read rate");
+  bench_rebuild->add_option("-n,--events", bench_options.events, "events in the log")
+      ->capture_default_str();
 
   auto* rebuild = app.add_subcommand("rebuild", "rebuild the read models from offset 0");
   std::string rebuild_out;
   rebuild->add_option("--out", rebuild_out, "fresh directory for the rebuilt read models")
       ->required();
-  config.declare(*rebuild, false);
 
   auto* audit = app.add_subcommand("audit", "read histories and verify hash chains from Kafka");
   audit->require_subcommand(1);
@@ -67,9 +70,7 @@ int main(int argc, char** argv) {
   std::string audit_as_of;
   audit_journey->add_option("id", audit_id, "journey id")->required();
   audit_journey->add_option("--as-of", audit_as_of, "RFC 3339 time: the state as recorded then");
-  config.declare(*audit_journey, false);
   auto* audit_verify = audit->add_subcommand("verify", "verify every chain; exit 1 on a break");
-  config.declare(*audit_verify, false);
 
   CLI11_PARSE(app, argc, argv);
   const bool needs_secrets = serve->parsed() || token->parsed();
@@ -101,6 +102,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
+  if (bench_rebuild->parsed()) return cli::bench_rebuild(config, bench_options);
   if (rebuild->parsed()) return cli::rebuild(config, rebuild_out);
   if (audit_journey->parsed()) return cli::audit_journey(config, audit_id, audit_as_of);
   if (audit_verify->parsed()) return cli::audit_verify(config);

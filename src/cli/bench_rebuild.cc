@@ -1,0 +1,176 @@
+// `parcours bench rebuild`: how fast the read models rebuild from the log, against the raw
+// read rate of the same topic, in one run.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/bench.h"
+#include "cli/journey_generator.h"
+#include "cli/topic_specs.h"
+#include "kafka/partitioner.h"
+#include "kafka/topic_reader.h"
+#include "kafka/transactional_producer.h"
+
+namespace parcours::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Runs `argv` and returns its stdout; *maxrss_kb gets the child's peak resident set.
+std::string run_child(const std::vector<std::string>& argv, long* maxrss_kb, int* status) {
+  int fds[2];
+  if (pipe(fds) != 0) return {};
+  const pid_t pid = fork();
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  close(fds[0]);
+  struct rusage usage {};
+  wait4(pid, status, 0, &usage);
+  *maxrss_kb = usage.ru_maxrss;
+  return out;
+}
+
+}  // namespace
+
+int bench_rebuild(common::Config config, const BenchOptions& options) {
+  const std::string run = std::to_string(
+      std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  config.topic_prefix = config.topic_prefix + "bench-" + run + ".";
+  const auto dir = std::filesystem::temp_directory_path() / ("parcours-bench-rebuild-" + run);
+  const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
+  std::vector<std::string> names;
+  for (const auto& s : topic_specs(config)) names.push_back(s.name);
+  kafka::TopicReport report;
+  if (auto e = kafka::ensure_topics(k, topic_specs(config), &report); !e.empty()) {
+    std::cerr << "bench: topics: " << e << "\n";
+    return 1;
+  }
+  auto cleanup = [&] {
+    kafka::delete_topics(k, names);
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  };
+
+  // 1. The log: realistic journeys decided by the domain, written in transactions.
+  const auto ring = crypto::MasterKeyRing::generate("bench");
+  JourneyGenerator gen;
+  const long journeys =
+      (options.events + static_cast<long>(gen.events_per_journey()) - 1) /
+      static_cast<long>(gen.events_per_journey());
+  std::string error;
+  auto producer = kafka::TransactionalProducer::create(k, "bench-rebuild-" + run, &error);
+  if (!producer) {
+    std::cerr << "bench: " << error << "\n";
+    cleanup();
+    return 1;
+  }
+  std::printf("bench rebuild: writing %ld journeys x %zu events (%ld events), %d partitions\n",
+              journeys, gen.events_per_journey(), journeys * static_cast<long>(gen.events_per_journey()),
+              config.partitions);
+  std::fflush(stdout);
+  const auto write_start = Clock::now();
+  std::vector<JourneyGenerator::Record> records;
+  long events = 0;
+  bool ok = producer->begin().ok();
+  long in_txn = 0;
+  for (long n = 0; ok && n < journeys; ++n) {
+    records.clear();
+    gen.journey(n, ring, records);
+    for (const auto& r : records) {
+      const bool event = r.topic_kind == "event";
+      ok = ok && producer
+                     ->produce(event ? config.events_topic() : config.keys_topic(),
+                               event ? kafka::partition_of(r.key, config.partitions) : -1, r.key,
+                               &r.value)
+                     .ok();
+      events += event ? 1 : 0;
+    }
+    in_txn += static_cast<long>(records.size());
+    if (in_txn >= 20000) {
+      ok = ok && producer->commit().ok() && producer->begin().ok();
+      in_txn = 0;
+    }
+  }
+  ok = ok && producer->commit().ok();
+  producer.reset();
+  if (!ok) {
+    std::cerr << "bench: writing the log failed\n";
+    cleanup();
+    return 1;
+  }
+  std::printf("  log written       %ld events in %.1f s\n", events,
+              std::chrono::duration<double>(Clock::now() - write_start).count());
+
+  // 2. The raw limit: a bare librdkafka consumer reading the topic to the end.
+  auto raw_read = [&]() -> double {
+    std::vector<kafka::PartitionStart> starts;
+    for (int p = 0; p < config.partitions; ++p) {
+      starts.push_back({config.events_topic(), p, kafka::kFromBeginning});
+    }
+    auto reader = kafka::TopicReader::create(k, starts, &error, {{"group.id", "bench-raw"}});
+    if (!reader) return 0;
+    long n = 0;
+    std::size_t bytes = 0;
+    const auto start = Clock::now();
+    (void)reader->read_to_end([&](const RdKafka::Message& m) {
+      ++n;
+      bytes += m.len();
+    });
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    return static_cast<double>(n) / secs;
+  };
+  const double raw = raw_read();
+  std::printf("  raw read          %.0f events/s (bare consumer, read_committed)\n", raw);
+  std::fflush(stdout);
+
+  // 3. The rebuild, in a child process so that its peak memory is its own.
+  char self[4096];
+  const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+  self[len > 0 ? len : 0] = '\0';
+  long maxrss_kb = 0;
+  int status = 0;
+  const std::string out = run_child(
+      {self, "rebuild", "--out", (dir / "views").string(), "--kafka-brokers", config.kafka_brokers,
+       "--topic-prefix", config.topic_prefix, "--partitions", std::to_string(config.partitions),
+       "--small-partitions", std::to_string(config.small_partitions)},
+      &maxrss_kb, &status);
+  auto result = nlohmann::json::parse(out, nullptr, false);
+  if (result.is_discarded() || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    std::cerr << "bench: rebuild failed: " << out << "\n";
+    cleanup();
+    return 1;
+  }
+  const double secs = result["seconds"].get<double>();
+  const double rate = static_cast<double>(result["events"].get<long>()) / secs;
+  const double raw_again = raw_read();
+  std::printf("  rebuild           %.0f events/s (%ld events, %ld journeys, %.1f s)\n", rate,
+              result["events"].get<long>(), result["journeys"].get<long>(), secs);
+  std::printf("  raw read again    %.0f events/s\n", raw_again);
+  std::printf("  ratio             %.2f of the raw read rate (target >= 0.50)\n",
+              rate / std::max(raw, raw_again));
+  std::printf("  peak RSS          %.0f MiB (target < 1024)\n",
+              static_cast<double>(maxrss_kb) / 1024.0);
+  std::printf("  digest            %s\n", result["digest"].get<std::string>().c_str());
+  cleanup();
+  return 0;
+}
+
+}  // namespace parcours::cli
