@@ -74,7 +74,12 @@ bool get_string(const nlohmann::json& env, const char* name, std::string& out, D
 
 }  // namespace
 
-std::optional<domain::RecordedEvent> decode(const nlohmann::json& env, DecodeError* error) {
+namespace {
+
+// Shared by both decode overloads: `take_data` moves `data` out of a parsed document that is
+// not used afterwards, instead of copying it.
+std::optional<domain::RecordedEvent> decode_impl(const nlohmann::json& env,
+                                                 nlohmann::json* take_data, DecodeError* error) {
   if (!env.is_object()) {
     if (error) error->what = "not a JSON object";
     return std::nullopt;
@@ -106,8 +111,18 @@ std::optional<domain::RecordedEvent> decode(const nlohmann::json& env, DecodeErr
     if (error) error->what = "member 'data' missing or not an object";
     return std::nullopt;
   }
-  e.data = *data;
+  if (take_data) {
+    e.data = std::move(*take_data);
+  } else {
+    e.data = *data;
+  }
   return e;
+}
+
+}  // namespace
+
+std::optional<domain::RecordedEvent> decode(const nlohmann::json& env, DecodeError* error) {
+  return decode_impl(env, nullptr, error);
 }
 
 std::optional<domain::RecordedEvent> decode_record(std::string_view value, DecodeError* error) {
@@ -116,7 +131,8 @@ std::optional<domain::RecordedEvent> decode_record(std::string_view value, Decod
     if (error) error->what = "not valid JSON";
     return std::nullopt;
   }
-  return decode(env, error);
+  nlohmann::json* data = env.is_object() && env.contains("data") ? &env["data"] : nullptr;
+  return decode_impl(env, data, error);
 }
 
 }  // namespace parcours::events

@@ -3,6 +3,7 @@
 #include "common/log.h"
 #include "domain/decide.h"
 #include "events/envelope.h"
+#include "events/fast_decode.h"
 #include "projections/indexes.h"
 
 namespace parcours::projections {
@@ -60,7 +61,7 @@ void ViewUpdater::add(const RdKafka::Message& m) {
     }
     return;
   }
-  auto ev = events::decode_record(value);
+  auto ev = events::decode_record_fast(value);
   if (!ev) {
     ++stats_.undecodable;
     common::log_error("undecodable event", {{"partition", m.partition()}, {"offset", m.offset()}});

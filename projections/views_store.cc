@@ -5,7 +5,8 @@
 namespace parcours::projections {
 
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error) {
-  auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, 128);
+  auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, 128,
+                                 /*derived=*/true);
   if (!db) return nullptr;
   std::unique_ptr<ViewsStore> s(new ViewsStore());
   s->journeys_ = db->family("journeys");

@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
   # libraries
-  librdkafka-dev librocksdb-dev nlohmann-json3-dev libvalijson-dev prometheus-cpp-dev
+  librdkafka-dev librocksdb-dev nlohmann-json3-dev libsimdjson-dev libvalijson-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libboost-system-dev
   libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
   # broker and tools around it

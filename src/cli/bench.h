@@ -10,6 +10,7 @@ struct BenchOptions {
   int batch = 1000;        // processor: commands per transaction at most
   int in_flight = 20000;   // commands sent ahead of their replies
   long events = 1000000;   // bench rebuild: events in the log
+  bool keep = false;       // bench rebuild: keep the topics (to profile a rebuild afterwards)
 };
 
 // Pushes N commands (OpenJourney, SubmitCandidature, RecordFollowUp on N/3 journeys) through

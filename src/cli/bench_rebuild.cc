@@ -40,7 +40,8 @@ std::string run_child(const std::vector<std::string>& argv, long* maxrss_kb, int
   close(fds[1]);
   std::string out;
   char buf[4096];
-  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<std::size_t>(n));
   close(fds[0]);
   struct rusage usage {};
   wait4(pid, status, 0, &usage);
@@ -51,8 +52,8 @@ std::string run_child(const std::vector<std::string>& argv, long* maxrss_kb, int
 }  // namespace
 
 int bench_rebuild(common::Config config, const BenchOptions& options) {
-  const std::string run = std::to_string(
-      std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
+  const std::string run =
+      std::to_string(std::chrono::system_clock::now().time_since_epoch().count() / 1000000);
   config.topic_prefix = config.topic_prefix + "bench-" + run + ".";
   const auto dir = std::filesystem::temp_directory_path() / ("parcours-bench-rebuild-" + run);
   const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
@@ -64,7 +65,11 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     return 1;
   }
   auto cleanup = [&] {
-    kafka::delete_topics(k, names);
+    if (options.keep) {
+      std::printf("  topics kept       prefix %s\n", config.topic_prefix.c_str());
+    } else {
+      kafka::delete_topics(k, names);
+    }
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
   };
@@ -72,9 +77,8 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
   // 1. The log: realistic journeys decided by the domain, written in transactions.
   const auto ring = crypto::MasterKeyRing::generate("bench");
   JourneyGenerator gen;
-  const long journeys =
-      (options.events + static_cast<long>(gen.events_per_journey()) - 1) /
-      static_cast<long>(gen.events_per_journey());
+  const long journeys = (options.events + static_cast<long>(gen.events_per_journey()) - 1) /
+                        static_cast<long>(gen.events_per_journey());
   std::string error;
   auto producer = kafka::TransactionalProducer::create(k, "bench-rebuild-" + run, &error);
   if (!producer) {
@@ -83,8 +87,8 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     return 1;
   }
   std::printf("bench rebuild: writing %ld journeys x %zu events (%ld events), %d partitions\n",
-              journeys, gen.events_per_journey(), journeys * static_cast<long>(gen.events_per_journey()),
-              config.partitions);
+              journeys, gen.events_per_journey(),
+              journeys * static_cast<long>(gen.events_per_journey()), config.partitions);
   std::fflush(stdout);
   const auto write_start = Clock::now();
   std::vector<JourneyGenerator::Record> records;

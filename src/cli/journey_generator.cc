@@ -92,9 +92,13 @@ JourneyGenerator::JourneyGenerator() {
         {{"scope", "share_identity"}, {"org", "ei-bench-b"}, {"given", true}, {"date", day(-9)}}}},
       {"ei-bench-b",
        {"RecordFollowUp",
-        {{"followup_id", "f1"}, {"date", day(-8)}, {"kind", "interview"}, {"notes", "point d'étape"}}}},
+        {{"followup_id", "f1"},
+         {"date", day(-8)},
+         {"kind", "interview"},
+         {"notes", "point d'étape"}}}},
       {"ft-bench",
-       {"RecordFollowUp", {{"followup_id", "f2"}, {"date", day(-5)}, {"kind", "tripartite_meeting"}}}},
+       {"RecordFollowUp",
+        {{"followup_id", "f2"}, {"date", day(-5)}, {"kind", "tripartite_meeting"}}}},
       {"ei-bench-b",
        {"RecordExit",
         {{"contract_id", "c2"},
@@ -118,8 +122,8 @@ JourneyGenerator::JourneyGenerator() {
                         std::nullopt};
     auto r = domain::decide(s, cmd, ctx);
     if (!r.ok()) {
-      throw std::runtime_error("template journey: " + step.first + " refused: " +
-                               r.rejection().code + " " + r.rejection().detail);
+      throw std::runtime_error("template journey: " + step.first +
+                               " refused: " + r.rejection().code + " " + r.rejection().detail);
     }
     for (const auto& ev : r->events) {
       domain::RecordedEvent rec;
@@ -138,8 +142,8 @@ JourneyGenerator::JourneyGenerator() {
   }
 }
 
-void JourneyGenerator::journey(long n, const crypto::MasterKeyRing& ring,
-                               std::vector<Record>& out, int extra_followups) const {
+void JourneyGenerator::journey(long n, const crypto::MasterKeyRing& ring, std::vector<Record>& out,
+                               int extra_followups) const {
   const std::string id = "bench-" + std::to_string(n);
   char number[16];
   std::snprintf(number, sizeof number, "98%010ld", n % 10000000000L);
@@ -166,8 +170,8 @@ void JourneyGenerator::journey(long n, const crypto::MasterKeyRing& ring,
     domain::RecordedEvent f = template_.back();
     f.type = "followup.recorded";
     f.command_id = "extra-" + std::to_string(i);
-    f.data = {{"followup_id", "x" + std::to_string(i)}, {"date", day(-1)},
-              {"kind", "post_exit_check"}};
+    f.data = {
+        {"followup_id", "x" + std::to_string(i)}, {"date", day(-1)}, {"kind", "post_exit_check"}};
     emit(f);
   }
   out.push_back({"key", id, crypto::wrap_data_key(key, id, ring).dump()});

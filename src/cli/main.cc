@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   auto* bench_rebuild = bench->add_subcommand("rebuild", "rebuild rate vs raw read rate");
   bench_rebuild->add_option("-n,--events", bench_options.events, "events in the log")
       ->capture_default_str();
+  bench_rebuild->add_flag("--keep", bench_options.keep,
+                          "keep the topics, to profile `parcours rebuild` on them afterwards");
 
   auto* rebuild = app.add_subcommand("rebuild", "rebuild the read models from offset 0");
   std::string rebuild_out;

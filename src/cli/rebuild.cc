@@ -25,10 +25,10 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
     return 1;
   }
   const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
-  projections::Projector projector({config.events_topic(), config.partitions, config.keys_topic(),
-                                    config.small_partitions, 20000, config.access_log_topic(),
-                                    config.partitions},
-                                   k, *views);
+  projections::Projector projector(
+      {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions,
+       20000, config.access_log_topic(), config.partitions},
+      k, *views);
   ProgressBar bar("records");
   const auto start = std::chrono::steady_clock::now();
   auto s = projector.project_to_end([&](long done, long total) { bar.update(done, total); });

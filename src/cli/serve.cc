@@ -92,10 +92,10 @@ int serve(common::Config config) {
     common::log_warn("failpoint armed", {{"failpoint", fp}});
   }
 
-  projections::Projector projector({config.events_topic(), config.partitions, config.keys_topic(),
-                                    config.small_partitions, 5000, config.access_log_topic(),
-                                    config.partitions},
-                                   kafka, *views);
+  projections::Projector projector(
+      {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions, 5000,
+       config.access_log_topic(), config.partitions},
+      kafka, *views);
   api::VersionWaiters waiters;
   projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
 

@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "domain/decide.h"
 #include "events/envelope.h"
+#include "events/fast_decode.h"
 #include "kafka/topic_reader.h"
 
 namespace parcours::processor {
@@ -61,7 +62,7 @@ kafka::KafkaStatus catch_up_events(const kafka::KafkaSettings& settings, const s
     next_offset = m.offset() + 1;
     if (stats) ++stats->events_read;
     auto ev =
-        events::decode_record(std::string_view(static_cast<const char*>(m.payload()), m.len()));
+        events::decode_record_fast(std::string_view(static_cast<const char*>(m.payload()), m.len()));
     if (!ev) {
       common::log_error("undecodable event in the log",
                         {{"topic", topic}, {"partition", partition}, {"offset", m.offset()}});

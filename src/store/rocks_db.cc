@@ -10,7 +10,7 @@ namespace parcours::store {
 
 std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb) {
+                                       std::size_t block_cache_mb, bool derived) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   rocksdb::Options options;
@@ -32,12 +32,14 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   std::unique_ptr<RocksDb> out(new RocksDb());
   rocksdb::DB* raw = nullptr;
   rocksdb::DBOptions db_options(options);
+  db_options.atomic_flush = derived;
   const rocksdb::Status s = rocksdb::DB::Open(db_options, path, descs, &out->handles_, &raw);
   if (!s.ok()) {
     if (error) *error = "rocksdb open " + path + ": " + s.ToString();
     return nullptr;
   }
   out->db_.reset(raw);
+  out->derived_ = derived;
   out->names_.push_back(rocksdb::kDefaultColumnFamilyName);
   for (const auto& f : families) out->names_.push_back(f);
   return out;
@@ -45,6 +47,10 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
 
 RocksDb::~RocksDb() {
   if (!db_) return;
+  if (derived_) {
+    // Nothing is in a WAL: flush what the memtables hold so that a clean stop loses nothing.
+    (void)db_->Flush(rocksdb::FlushOptions(), handles_);
+  }
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
   handles_.clear();
   db_->Close();
@@ -68,6 +74,7 @@ std::optional<std::string> RocksDb::get(rocksdb::ColumnFamilyHandle* cf,
 rocksdb::Status RocksDb::write(rocksdb::WriteBatch& batch) {
   rocksdb::WriteOptions wo;
   wo.sync = false;
+  wo.disableWAL = derived_;
   return db_->Write(wo, &batch);
 }
 

@@ -23,9 +23,13 @@ class RocksDb {
  public:
   // Opens (creating if needed) the database at `path` with the given column families (the
   // default family always exists and holds metadata). nullptr and *error on failure.
+  // `derived`: the store only holds what can be recomputed from Kafka (read models). Its
+  // writes then skip the write-ahead log and the memtables of all families flush together
+  // (atomic_flush): after a crash the store is as of some earlier batch, data and offsets
+  // alike, and re-reads the log from there.
   static std::unique_ptr<RocksDb> open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb = 64);
+                                       std::size_t block_cache_mb = 64, bool derived = false);
   ~RocksDb();
 
   rocksdb::DB* db() { return db_.get(); }
@@ -52,6 +56,7 @@ class RocksDb {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<std::string> names_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  bool derived_ = false;
 };
 
 // Big-endian fixed-width encodings, so that keys sort numerically.

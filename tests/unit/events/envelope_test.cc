@@ -144,3 +144,33 @@ TEST(Schemas, RejectWhatTheCatalogueForbids) {
 
 }  // namespace
 }  // namespace parcours::events
+
+#include "events/fast_decode.h"
+
+namespace parcours::events {
+namespace {
+
+TEST(FastDecode, GivesWhatTheReferenceDecoderGives) {
+  for (const auto& env : chain(3)) {
+    nlohmann::json e = env;
+    e["data"]["nested"] = {{"list", {1, -2, "x", nullptr, true}}, {"big", 18446744073709551615ULL}};
+    e["data"]["text"] = "é \"quoted\" \\n";
+    const std::string text = e.dump();
+    auto slow = decode_record(text);
+    auto fast = decode_record_fast(text);
+    ASSERT_TRUE(slow && fast);
+    EXPECT_EQ(to_envelope(*slow, kJourneySource), to_envelope(*fast, kJourneySource));
+  }
+  DecodeError err;
+  EXPECT_FALSE(decode_record_fast("{", &err));
+  EXPECT_FALSE(decode_record_fast("[]", &err));
+  auto broken = chain(1)[0];
+  broken["seq"] = 0;
+  EXPECT_FALSE(decode_record_fast(broken.dump(), &err));
+  broken = chain(1)[0];
+  broken.erase("data");
+  EXPECT_FALSE(decode_record_fast(broken.dump(), &err));
+}
+
+}  // namespace
+}  // namespace parcours::events
