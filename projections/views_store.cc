@@ -4,9 +4,10 @@
 
 namespace parcours::projections {
 
-std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error) {
+std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error,
+                                             bool compress) {
   auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, 128,
-                                 /*derived=*/true);
+                                 /*derived=*/true, compress);
   if (!db) return nullptr;
   std::unique_ptr<ViewsStore> s(new ViewsStore());
   s->journeys_ = db->family("journeys");

@@ -29,7 +29,8 @@ namespace parcours::projections {
 
 class ViewsStore {
  public:
-  static std::unique_ptr<ViewsStore> open(const std::string& path, std::string* error);
+  static std::unique_ptr<ViewsStore> open(const std::string& path, std::string* error,
+                                          bool compress = true);
 
   std::optional<domain::JourneyState> journey(const std::string& id) const;
   // Raw JSON text of the journey state (cheaper when only a few fields are needed).

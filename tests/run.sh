@@ -20,18 +20,14 @@ step "build (RelWithDebInfo)"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$JOBS"
 
-if [[ " $SUITES " == *" asan "* ]]; then
-  step "build unit tests under AddressSanitizer and UBSan"
-  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARCOURS_SANITIZE=ON \
+if [[ " $SUITES " == *" asan "* || " $SUITES " == *" fuzz "* ]]; then
+  # One clang build serves both: the unit tests under ASan/UBSan, and the libFuzzer targets
+  # (every object also carries the fuzzer's coverage instrumentation, harmless to the tests).
+  step "build the unit tests and fuzz targets under ASan/UBSan (clang)"
+  CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DPARCOURS_SANITIZE=ON -DPARCOURS_FUZZ=ON \
     -DPARCOURS_ONLY_UNIT=ON >/dev/null
   cmake --build build-asan -j "$JOBS"
-fi
-
-if [[ " $SUITES " == *" fuzz "* ]]; then
-  step "build the fuzz targets (clang, libFuzzer, ASan/UBSan)"
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DPARCOURS_FUZZ=ON -DPARCOURS_ONLY_UNIT=ON >/dev/null
-  cmake --build build-fuzz -j "$JOBS" --target fuzz_command fuzz_event
 fi
 
 if [[ " $SUITES " == *" unit "* ]]; then
@@ -67,7 +63,7 @@ if [[ " $SUITES " == *" fuzz "* ]]; then
   for target in command event; do
     corpus="$(mktemp -d)"
     cp tests/fuzz/corpus/$target/* "$corpus/"
-    (cd "$corpus" && "$ROOT/build-fuzz/tests/fuzz/fuzz_$target" -max_total_time="$FUZZ_SECONDS" \
+    (cd "$corpus" && "$ROOT/build-asan/tests/fuzz/fuzz_$target" -max_total_time="$FUZZ_SECONDS" \
       -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -3)
     rm -rf "$corpus"
   done

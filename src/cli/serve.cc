@@ -55,9 +55,11 @@ int serve(common::Config config) {
   if (!report.created.empty()) common::log_info("topics created", {{"topics", report.created}});
 
   std::filesystem::create_directories(config.data_dir);
-  auto processor_store = processor::ProcessorStore::open(config.data_dir + "/processor", &error);
+  const bool compress = config.rocksdb_compression != "none";
+  auto processor_store =
+      processor::ProcessorStore::open(config.data_dir + "/processor", &error, compress);
   if (!processor_store) return fail(error);
-  auto views = projections::ViewsStore::open(config.data_dir + "/views", &error);
+  auto views = projections::ViewsStore::open(config.data_dir + "/views", &error, compress);
   if (!views) return fail(error);
 
   prometheus::Registry metrics;

@@ -89,6 +89,10 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   app.add_option("--kafka-prop", kafka_props, "librdkafka property key=value (repeatable)");
+  app.add_option("--rocksdb-compression", rocksdb_compression, "lz4 | none")
+      ->envname("PARCOURS_ROCKSDB_COMPRESSION")
+      ->check(CLI::IsMember({"lz4", "none"}))
+      ->capture_default_str();
   app.add_option("--log-level", log_level, "debug | info | warn | error")
       ->envname("PARCOURS_LOG_LEVEL")
       ->capture_default_str();

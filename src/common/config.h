@@ -26,10 +26,10 @@ struct Config {
   std::string instance_id;  // PARCOURS_INSTANCE_ID: stable per instance (transactional.id);
                             // default "<hostname>"
   // --- secrets
-  std::string jwt_secret;  // PARCOURS_JWT_SECRET (or _FILE): HS256 key, >= 32 bytes
-  std::string jwt_public_key;   // PARCOURS_JWT_PUBLIC_KEY_FILE: PEM RSA or Ed25519 public key
-                                // (RS256 / EdDSA tokens), instead of or beside the secret
-  std::string master_key;  // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
+  std::string jwt_secret;      // PARCOURS_JWT_SECRET (or _FILE): HS256 key, >= 32 bytes
+  std::string jwt_public_key;  // PARCOURS_JWT_PUBLIC_KEY_FILE: PEM RSA or Ed25519 public key
+                               // (RS256 / EdDSA tokens), instead of or beside the secret
+  std::string master_key;      // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
   // --- write path
   int batch_max = 1000;            // PARCOURS_BATCH_MAX: commands per Kafka transaction at most
   int batch_linger_ms = 2;         // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
@@ -43,7 +43,8 @@ struct Config {
   // --- librdkafka pass-through ("key=value", repeated; env PARCOURS_KAFKA_PROPS "k=v;k=v"),
   //     e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, ssl.ca.location=...
   std::vector<std::string> kafka_props;
-  std::string log_level = "info";  // PARCOURS_LOG_LEVEL: debug | info | warn | error
+  std::string rocksdb_compression = "lz4";  // PARCOURS_ROCKSDB_COMPRESSION: lz4 | none
+  std::string log_level = "info";           // PARCOURS_LOG_LEVEL: debug | info | warn | error
 
   // Topic names.
   std::string commands_topic() const { return topic_prefix + "commands.v1"; }

@@ -36,7 +36,8 @@ struct IdempotencyEntry {
 
 class ProcessorStore {
  public:
-  static std::unique_ptr<ProcessorStore> open(const std::string& path, std::string* error);
+  static std::unique_ptr<ProcessorStore> open(const std::string& path, std::string* error,
+                                              bool compress = true);
 
   std::optional<domain::JourneyState> state(const std::string& journey_id) const;
   std::optional<IdempotencyEntry> idempotency(const std::string& stream_id,

@@ -10,7 +10,7 @@ namespace parcours::store {
 
 std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb, bool derived) {
+                                       std::size_t block_cache_mb, bool derived, bool compress) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   rocksdb::Options options;
@@ -22,7 +22,7 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   table.block_cache = rocksdb::NewLRUCache(block_cache_mb << 20);
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
   cf_options.write_buffer_size = 32 << 20;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;

@@ -27,9 +27,11 @@ class RocksDb {
   // writes then skip the write-ahead log and the memtables of all families flush together
   // (atomic_flush): after a crash the store is as of some earlier batch, data and offsets
   // alike, and re-reads the log from there.
+  // `compress`: LZ4 blocks (default); off, the files hold the stored bytes as they are.
   static std::unique_ptr<RocksDb> open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb = 64, bool derived = false);
+                                       std::size_t block_cache_mb = 64, bool derived = false,
+                                       bool compress = true);
   ~RocksDb();
 
   rocksdb::DB* db() { return db_.get(); }

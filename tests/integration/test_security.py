@@ -33,7 +33,8 @@ class Security(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         # No compression anywhere, so that the raw-bytes scan means something.
-        cls.s = s = Stack(extra_env={"PARCOURS_KAFKA_PROPS": "compression.type=none"}).start()
+        cls.s = s = Stack(extra_env={"PARCOURS_KAFKA_PROPS": "compression.type=none",
+                                     "PARCOURS_ROCKSDB_COMPRESSION": "none"}).start()
         s.register("ft-annecy", "prescriber", prescriber_kind="FT")
         s.register("ml-annecy", "prescriber", prescriber_kind="ML")
         s.register("spip-74", "prescriber", prescriber_kind="SPIP")
@@ -137,6 +138,8 @@ class Security(unittest.TestCase):
     def test_nothing_in_clear_on_disk(self):
         s = self.s
         self.read("admin")  # the projector has caught up
+        # A clean stop flushes the read models' memtables to files (they have no WAL).
+        s.stop()
         topic_dirs = glob.glob(os.path.join(KAFKA_DATA, s.prefix + "*"))
         self.assertTrue(topic_dirs, f"no topic directories under {KAFKA_DATA}")
         roots = topic_dirs + [s.data_dir]
@@ -146,6 +149,7 @@ class Security(unittest.TestCase):
         self.assertTrue(any(s.data_dir in h for h in marker_hits), "the scan cannot see RocksDB's files")
         for needle in NEEDLES:
             self.assertEqual(scan(roots, needle), [], f"{needle!r} found in clear")
+        s.start()
 
     # --- access log
     def test_every_read_appears_once_in_the_access_log(self):
