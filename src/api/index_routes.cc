@@ -7,6 +7,7 @@
 #include "api/responses.h"
 #include "auth/jwt.h"
 #include "domain/date.h"
+#include "domain/exit_category.h"
 #include "projections/indexes.h"
 #include "projections/journey_view.h"
 
@@ -171,19 +172,23 @@ void Api::get_exit_indicators(const http::Request& req, const Caller& caller,
       {"durable", 0}, {"transition", 0}, {"positive", 0}, {"negative", 0}, {"neutralised", 0}};
   long counted = 0;
   long dynamic = 0;
-  deps_.views->scan(
-      projections::exit_prefix(siae, year), "", [&](const std::string&, const std::string& value) {
-        const auto v = nlohmann::json::parse(value);
-        const std::string category = v.value("category", "");
-        if (counts.contains(category)) counts[category] = counts[category].get<long>() + 1;
-        if (v.value("counted", false)) {
-          ++counted;
-          if (category == "durable" || category == "transition" || category == "positive") {
-            ++dynamic;
-          }
-        }
-        return true;
-      });
+  deps_.views->scan(projections::exit_prefix(siae, year), "",
+                    [&](const std::string&, const std::string& value) {
+                      const auto v = nlohmann::json::parse(value);
+                      const std::string category = v.value("category", "");
+                      if (counts.contains(category))
+                        counts[category] = counts[category].get<long>() + 1;
+                      if (v.value("counted", false)) {
+                        ++counted;
+                        // The ruleset in force on the exit's date says which categories are
+                        // dynamic.
+                        const auto date = domain::Date::parse(v.value("date", ""));
+                        const auto& rules = domain::RulesetBook::standard().in_force_on(
+                            date.value_or(domain::Date::from_ymd(year, 12, 31)));
+                        if (domain::is_dynamic_exit_category(category, rules)) ++dynamic;
+                      }
+                      return true;
+                    });
   respond(json_response(
       200, {{"siae_org", siae},
             {"year", year},

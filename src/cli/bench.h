@@ -6,11 +6,13 @@
 namespace parcours::cli {
 
 struct BenchOptions {
-  long commands = 100000;  // commands pushed through the commands topic
-  int batch = 1000;        // processor: commands per transaction at most
-  int in_flight = 20000;   // commands sent ahead of their replies
-  long events = 1000000;   // bench rebuild: events in the log
-  bool keep = false;       // bench rebuild: keep the topics (to profile a rebuild afterwards)
+  long commands = 100000;    // commands pushed through the commands topic
+  int batch = 1000;          // processor: commands per transaction at most
+  int in_flight = 20000;     // commands sent ahead of their replies
+  long events = 1000000;     // bench rebuild: events in the log
+  bool keep = false;         // bench rebuild: keep the topics (to profile a rebuild afterwards)
+  int journey_events = 200;  // bench asof: events in the journey read
+  int requests = 2000;       // bench asof: timed requests of each kind
 };
 
 // Pushes N commands (OpenJourney, SubmitCandidature, RecordFollowUp on N/3 journeys) through
@@ -23,5 +25,10 @@ int bench_write(common::Config config, const BenchOptions& options);
 // models (in a child process, for its peak memory) and a bare consumer reading the same topic,
 // and prints both rates, their ratio and the rebuild's peak RSS.
 int bench_rebuild(common::Config config, const BenchOptions& options);
+
+// Against a running `serve`: builds a journey of `journey_events` events through the API, then
+// times GET /v1/journeys/{id}?as_of=T (T at random between its commands) and the current state,
+// and prints p50, p99 and max.
+int bench_asof(common::Config config, const BenchOptions& options);
 
 }  // namespace parcours::cli

@@ -54,6 +54,14 @@ int main(int argc, char** argv) {
   bench_write
       ->add_option("--in-flight", bench_options.in_flight, "commands sent ahead of their replies")
       ->capture_default_str();
+  auto* bench_asof =
+      bench->add_subcommand("asof", "as_of latency on a long journey, against a running serve");
+  bench_asof->add_option("--journey-events", bench_options.journey_events, "events in the journey")
+      ->check(CLI::Range(2, 100000))
+      ->capture_default_str();
+  bench_asof->add_option("--requests", bench_options.requests, "timed requests of each kind")
+      ->check(CLI::Range(1, 10000000))
+      ->capture_default_str();
   auto* bench_rebuild = bench->add_subcommand("rebuild", "rebuild rate vs raw read rate");
   bench_rebuild->add_option("-n,--events", bench_options.events, "events in the log")
       ->capture_default_str();
@@ -105,6 +113,7 @@ int main(int argc, char** argv) {
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
   if (bench_rebuild->parsed()) return cli::bench_rebuild(config, bench_options);
+  if (bench_asof->parsed()) return cli::bench_asof(config, bench_options);
   if (rebuild->parsed()) return cli::rebuild(config, rebuild_out);
   if (audit_journey->parsed()) return cli::audit_journey(config, audit_id, audit_as_of);
   if (audit_verify->parsed()) return cli::audit_verify(config);

@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "http/server.h"
 #include "processor/command_processor.h"
+#include "projections/business_figures.h"
 #include "projections/projector.h"
 
 namespace parcours::cli {
@@ -127,7 +128,16 @@ int serve(common::Config config) {
   });
   std::thread timers([&] {
     auto last_sync = std::chrono::steady_clock::now();
+    auto last_gauges = std::chrono::steady_clock::time_point{};
     while (!stop_timers.load()) {
+      // The business gauges: a scan of the indexes, off the request path.
+      if (projector.caught_up() && std::chrono::steady_clock::now() - last_gauges >
+                                       std::chrono::milliseconds(config.business_gauges_ms)) {
+        const auto now = std::chrono::system_clock::now();
+        api_probe.business(projections::business_figures(*views, domain::Date::utc_date_of(now)),
+                           std::chrono::duration<double>(now.time_since_epoch()).count());
+        last_gauges = std::chrono::steady_clock::now();
+      }
       waiters.expire(std::chrono::steady_clock::now());
       // Keeps the API's view of the registry fresh when no command flows (deactivations).
       if (std::chrono::steady_clock::now() - last_sync > std::chrono::milliseconds(500)) {

@@ -88,6 +88,11 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_RATE_BURST")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_option("--business-gauges-ms", business_gauges_ms,
+                 "period of the business gauges' refresh (a scan of the indexes)")
+      ->envname("PARCOURS_BUSINESS_GAUGES_MS")
+      ->check(CLI::Range(100, 86400000))
+      ->capture_default_str();
   app.add_option("--kafka-prop", kafka_props, "librdkafka property key=value (repeatable)");
   app.add_option("--rocksdb-compression", rocksdb_compression, "lz4 | none")
       ->envname("PARCOURS_ROCKSDB_COMPRESSION")

@@ -40,6 +40,8 @@ struct Config {
   int http_threads = 2;           // PARCOURS_HTTP_THREADS
   int rate_limit = 100;           // PARCOURS_RATE_LIMIT: requests/s per token (0 = no limit)
   int rate_burst = 200;           // PARCOURS_RATE_BURST: bursts allowed above the rate
+  // --- business gauges on /metrics (PASS, waiting candidatures, exits): one scan per period
+  int business_gauges_ms = 60000;  // PARCOURS_BUSINESS_GAUGES_MS
   // --- librdkafka pass-through ("key=value", repeated; env PARCOURS_KAFKA_PROPS "k=v;k=v"),
   //     e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, ssl.ca.location=...
   std::vector<std::string> kafka_props;

@@ -96,6 +96,49 @@ class ReadModels(unittest.TestCase):
         self.assertGreaterEqual(p.json["eligibility_diagnoses"], 10)
         self.assertEqual(p.json["hires"], p.json["eligibility_diagnoses"])
 
+    def test_business_gauges_on_metrics(self):
+        # A stack of its own, so the figures are exactly this scenario's.
+        s = Stack(partitions=2, extra_env={"PARCOURS_BUSINESS_GAUGES_MS": "200"}).start()
+        try:
+            s.register("ft-g", "prescriber", prescriber_kind="FT")
+            s.register("ei-g", "siae", siae_kind="EI")
+            s.register("ei-g2", "siae", siae_kind="EI")
+            ft, ei = s.token("alice", org="ft-g"), s.token("bob", org="ei-g")
+            hire(s, "g-1", ft, ei, "ei-g", -300, months=12)
+            hire(s, "g-2", ft, ei, "ei-g", -100, months=12)
+            r = s.command("g-1", "RecordExit", {"contract_id": "c1", "date": day(0),
+                                                "destination": {"kind": "cdi"}}, ei)
+            self.assertEqual(r.status, 201, r)
+            # Waiting: sent 40 days ago and never answered; a recent one is not counted.
+            for cid, siae, sent in (("w1", "ei-g", day(-40)), ("w2", "ei-g2", day(-5))):
+                r = s.command("g-2", "SubmitCandidature", {"candidature_id": cid, "siae_org": siae,
+                                                           "date": sent}, ft)
+                self.assertEqual(r.status, 201, r)
+            want = {
+                'parcours_pass_iae{state="valid"}': 2.0,
+                'parcours_pass_iae{state="suspended"}': 0.0,
+                'parcours_candidatures_waiting_over_30_days': 1.0,
+                f'parcours_exits{{category="durable",year="{day(0)[:4]}"}}': 1.0,
+                f'parcours_exits{{category="negative",year="{day(0)[:4]}"}}': 0.0,
+                f'parcours_exits_counted{{year="{day(0)[:4]}"}}': 1.0,
+            }
+            got = {}
+            for _ in range(100):
+                text = s.request("GET", "/metrics").raw
+                got = {}
+                for line in text.splitlines():
+                    if line.startswith("#") or " " not in line:
+                        continue
+                    name, value = line.rsplit(" ", 1)
+                    got[name] = float(value)
+                if all(got.get(k) == v for k, v in want.items()):
+                    break
+                time.sleep(0.1)
+            for k, v in want.items():
+                self.assertEqual(got.get(k), v, k)
+        finally:
+            s.cleanup()
+
     def test_inbox_pagination_returns_every_candidature_once(self):
         s = self.s
         expected = set()
@@ -139,7 +182,9 @@ class ReadModels(unittest.TestCase):
     def test_as_of_before_and_after_a_hire(self):
         s = self.s
         j = "asof-" + uuid.uuid4().hex[:6]
-        hire(s, j, self.ft, self.ei, "ei-ind", -5)
+        hired = hire(s, j, self.ft, self.ei, "ei-ind", -5)
+        # The reply comes once the events are committed; the read model follows shortly after.
+        self.assertEqual(s.journey(j, self.admin, min_version=hired.json["version"]).status, 200)
         evs = s.request("GET", f"/v1/journeys/{j}/events", token=self.admin).json["events"]
         submitted = next(e for e in evs if e["type"] == "candidature.submitted")
         before = s.journey(j, self.ei, as_of=submitted["time"])

@@ -1,0 +1,227 @@
+// `parcours bench asof`: the latency of GET /v1/journeys/{id}?as_of=T on a long journey, as a
+// client sees it, against a running `serve` (PARCOURS_HTTP_ADDR, PARCOURS_JWT_SECRET).
+//
+// The journey is built through the API (OpenJourney, then follow-ups), so its events went
+// through the real write path and projector. Each as_of falls between two of the journey's
+// commands, so the replay covers a random prefix of its events, as an auditor's would.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#pragma GCC diagnostic pop
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "auth/jwt.h"
+#include "cli/bench.h"
+#include "common/clock.h"
+
+namespace parcours::cli {
+
+namespace {
+
+namespace beast = boost::beast;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+struct Reply {
+  int status = 0;
+  std::string body;
+};
+
+// One keep-alive connection; requests are sent one at a time.
+class Client {
+ public:
+  Client(const std::string& host, const std::string& port) : socket_(io_) {
+    tcp::resolver resolver(io_);
+    net::connect(socket_, resolver.resolve(host, port));
+    socket_.set_option(tcp::no_delay(true));
+    host_ = host + ":" + port;
+  }
+
+  Reply request(beast::http::verb verb, const std::string& target, const std::string& token,
+                const std::string& body = "", const std::string& idempotency_key = "") {
+    beast::http::request<beast::http::string_body> req{verb, target, 11};
+    req.set(beast::http::field::host, host_);
+    req.set(beast::http::field::authorization, "Bearer " + token);
+    if (!idempotency_key.empty()) req.set("Idempotency-Key", idempotency_key);
+    if (!body.empty()) {
+      req.set(beast::http::field::content_type, "application/json");
+      req.body() = body;
+    }
+    req.prepare_payload();
+    beast::http::write(socket_, req);
+    beast::http::response<beast::http::string_body> res;
+    beast::http::read(socket_, buffer_, res);
+    return {static_cast<int>(res.result_int()), std::move(res.body())};
+  }
+
+ private:
+  net::io_context io_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+  std::string host_;
+};
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i =
+      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
+
+std::string token(const common::Config& config, const std::string& sub, const std::string& org,
+                  bool admin) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  nlohmann::json claims = {{"sub", sub}, {"iat", now}, {"exp", now + 3600}};
+  if (admin) claims["roles"] = {"admin"};
+  if (!org.empty()) claims["org"] = org;
+  return auth::sign_hs256(claims, config.jwt_secret);
+}
+
+std::string command(const std::string& type, const nlohmann::json& data) {
+  return nlohmann::json{{"type", type}, {"data", data}}.dump();
+}
+
+// Times `requests` GETs of `target(i)`, each as a distinct reader (the per-token rate limit is
+// meant for one client, not for a load generator). Returns the latencies in milliseconds.
+std::vector<double> time_reads(Client& client, const common::Config& config, int requests,
+                               const std::function<std::string(int)>& target, int* errors) {
+  std::vector<double> ms;
+  ms.reserve(static_cast<std::size_t>(requests));
+  std::string reader;
+  for (int i = 0; i < requests; ++i) {
+    if (i % 100 == 0) reader = token(config, "bench-reader-" + std::to_string(i), "", true);
+    const auto t0 = Clock::now();
+    const auto r = client.request(beast::http::verb::get, target(i), reader);
+    ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    if (r.status != 200) ++*errors;
+  }
+  return ms;
+}
+
+void print_line(const char* what, const std::vector<double>& ms) {
+  std::printf("  %-22s p50 %7.3f ms   p99 %7.3f ms   max %7.3f ms\n", what, percentile(ms, 0.50),
+              percentile(ms, 0.99), *std::max_element(ms.begin(), ms.end()));
+}
+
+}  // namespace
+
+int bench_asof(common::Config config, const BenchOptions& options) {
+  if (config.jwt_secret.empty()) {
+    std::cerr << "bench asof: PARCOURS_JWT_SECRET is needed to sign the bench's tokens\n";
+    return 1;
+  }
+  const auto colon = config.http_addr.rfind(':');
+  const std::string host = config.http_addr.substr(0, colon);
+  const std::string port = config.http_addr.substr(colon + 1);
+  std::optional<Client> client;
+  try {
+    client.emplace(host, port);
+  } catch (const std::exception& e) {
+    std::cerr << "bench asof: cannot reach serve at " << config.http_addr << ": " << e.what()
+              << "\n";
+    return 1;
+  }
+  const std::string run = std::to_string(std::random_device{}() % 1000000);
+  const std::string org = "bench-ft-" + run;
+  const std::string journey = "bench-asof-" + run;
+  const std::string admin = token(config, "bench-admin", "", true);
+  const std::string writer = token(config, "bench-writer", org, false);
+
+  auto r = client->request(beast::http::verb::post, "/v1/organizations/" + org + "/commands", admin,
+                           command("RegisterOrganization", {{"name", "France Travail (bench)"},
+                                                            {"kind", "prescriber"},
+                                                            {"prescriber_kind", "FT"},
+                                                            {"department", "74"}}),
+                           "register-" + org);
+  if (r.status >= 300) {
+    std::cerr << "bench asof: RegisterOrganization: " << r.status << " " << r.body << "\n";
+    return 1;
+  }
+
+  // The journey: OpenJourney, then follow-ups up to `events` events. times[k] is a moment
+  // after the k-th command's reply and before the next command.
+  std::printf("building a journey of %d events through the API...\n", options.journey_events);
+  std::vector<std::string> times;
+  const std::string today = common::now_rfc3339().substr(0, 10);
+  const std::string target = "/v1/journeys/" + journey + "/commands";
+  const auto open_deadline = Clock::now() + std::chrono::seconds(15);
+  for (;;) {
+    // The organisation reaches the API's registry within a second; until then, 403.
+    r = client->request(
+        beast::http::verb::post, target, writer,
+        command(
+            "OpenJourney",
+            {{"department", "74"},
+             {"person",
+              {{"first_name", "Camille"}, {"last_name", "Bench"}, {"birth_date", "1990-04-02"}}}}),
+        "open-" + journey);
+    if (r.status < 300 || r.status != 403 || Clock::now() > open_deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (r.status >= 300) {
+    std::cerr << "bench asof: OpenJourney: " << r.status << " " << r.body << "\n";
+    return 1;
+  }
+  times.push_back(common::now_rfc3339());
+  long version = nlohmann::json::parse(r.body).value("version", 1L);
+  while (version < options.journey_events) {
+    const std::string id = "f" + std::to_string(version);
+    r = client->request(
+        beast::http::verb::post, target, writer,
+        command("RecordFollowUp", {{"followup_id", id}, {"date", today}, {"kind", "interview"}}),
+        journey + "-" + id);
+    if (r.status >= 300) {
+      std::cerr << "bench asof: RecordFollowUp: " << r.status << " " << r.body << "\n";
+      return 1;
+    }
+    version = nlohmann::json::parse(r.body).value("version", version + 1);
+    times.push_back(common::now_rfc3339());
+  }
+  r = client->request(beast::http::verb::get,
+                      "/v1/journeys/" + journey + "?min_version=" + std::to_string(version), admin);
+  if (r.status != 200) {
+    std::cerr << "bench asof: the read model did not reach version " << version << "\n";
+    return 1;
+  }
+
+  std::mt19937 rng(42);
+  std::uniform_int_distribution<std::size_t> pick(0, times.size() - 1);
+  auto as_of = [&](int) { return "/v1/journeys/" + journey + "?as_of=" + times[pick(rng)]; };
+  auto latest = [&](int) { return "/v1/journeys/" + journey; };
+  int errors = 0;
+  (void)time_reads(*client, config, std::min(200, options.requests), as_of, &errors);  // warm-up
+  const auto as_of_ms = time_reads(*client, config, options.requests, as_of, &errors);
+  const auto latest_ms = time_reads(*client, config, options.requests, latest, &errors);
+
+  std::printf(
+      "\nGET /v1/journeys/{id} on a journey of %ld events, %d requests each, one "
+      "keep-alive connection (%s)\n",
+      version, options.requests, config.http_addr.c_str());
+  print_line("?as_of=T (replay)", as_of_ms);
+  print_line("current state", latest_ms);
+  if (errors > 0) {
+    std::printf("  %d requests did not answer 200\n", errors);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace parcours::cli
