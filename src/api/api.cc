@@ -14,6 +14,7 @@
 #include "domain/fields.h"
 #include "domain/ruleset.h"
 #include "events/envelope.h"
+#include "events/fast_decode.h"
 #include "events/hash_chain.h"
 #include "projections/journey_view.h"
 
@@ -478,12 +479,19 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
     domain::JourneyState shown = *state;
     if (as_of) {
       // The state as it was recorded at as_of: the journey's own events replayed up to then.
+      // Recorded times have one fixed form (common::rfc3339, milliseconds, UTC), so comparing
+      // the text with as_of floored to the millisecond compares the instants; any other form
+      // is parsed.
+      const std::string limit = common::rfc3339(*as_of);
       shown = domain::JourneyState{};
       for (const auto& raw : deps_.views->events(id)) {
-        auto ev = events::decode_record(raw);
+        auto ev = events::decode_record_fast(raw);
         if (!ev) continue;
-        auto t = common::parse_rfc3339(ev->time);
-        if (!t || *t > *as_of) break;
+        if (ev->time.size() == limit.size() && ev->time.back() == 'Z') {
+          if (ev->time > limit) break;
+        } else if (auto t = common::parse_rfc3339(ev->time); !t || *t > *as_of) {
+          break;
+        }
         domain::evolve(shown, *ev);
       }
       if (!shown.exists()) return respond(problem("not_found", "the journey did not exist then"));

@@ -105,13 +105,16 @@ std::vector<double> time_reads(Client& client, const common::Config& config, int
                                const std::function<std::string(int)>& target, int* errors) {
   std::vector<double> ms;
   ms.reserve(static_cast<std::size_t>(requests));
+  static int readers = 0;
   std::string reader;
   for (int i = 0; i < requests; ++i) {
-    if (i % 100 == 0) reader = token(config, "bench-reader-" + std::to_string(i), "", true);
+    if (i % 100 == 0) reader = token(config, "bench-reader-" + std::to_string(++readers), "", true);
     const auto t0 = Clock::now();
     const auto r = client.request(beast::http::verb::get, target(i), reader);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-    if (r.status != 200) ++*errors;
+    if (r.status != 200 && ++*errors == 1) {
+      std::cerr << "bench asof: " << target(i) << ": " << r.status << " " << r.body << "\n";
+    }
   }
   return ms;
 }
