@@ -59,14 +59,30 @@ void BusinessTally::add(std::string_view key, std::string_view value) {
   } else if (key.starts_with("exit/")) {
     const auto date = date_of(v, "date");
     if (!date || date->year() != figures_.exit_year) return;
-    ++figures_.exits_by_category[v.value("category", "")];
-    if (v.value("counted", false)) ++figures_.exits_counted;
+    const std::string category = v.value("category", "");
+    ++figures_.exits_by_category[category];
+    if (v.value("counted", false)) {
+      ++figures_.exits_counted;
+      const auto& rules = domain::RulesetBook::standard().in_force_on(*date);
+      if (domain::is_dynamic_exit_category(category, rules)) ++figures_.exits_dynamic;
+    }
+  } else if (key.starts_with("refusal/")) {
+    const auto date = date_of(v, "date");
+    if (!date || date->year() != figures_.exit_year) return;
+    ++figures_.refusals_by_reason[v.value("reason", "")];
+  } else if (key.starts_with("diag/")) {
+    // diag/<prescriber>\0<date>\0<journey>\0<diagnosis>
+    const auto first = key.find('\0');
+    if (first == std::string_view::npos) return;
+    const auto date = domain::Date::parse(key.substr(first + 1, 10));
+    if (!date || date->year() != figures_.exit_year) return;
+    ++(v.value("used", false) ? figures_.diagnoses_used : figures_.diagnoses_unused);
   }
 }
 
 BusinessFigures business_figures(const ViewsStore& views, domain::Date day) {
   BusinessTally tally(day);
-  for (const char* prefix : {"pass/", "cand/", "exit/"}) {
+  for (const char* prefix : {"pass/", "cand/", "exit/", "refusal/", "diag/"}) {
     views.scan(prefix, "", [&](const std::string& key, const std::string& value) {
       tally.add(key, value);
       return true;

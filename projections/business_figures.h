@@ -24,6 +24,10 @@ struct BusinessFigures {
   int exit_year = 0;                              // the day's year
   std::map<std::string, long> exits_by_category;  // exits dated in exit_year
   long exits_counted = 0;                         // of those, counted in the indicators
+  long exits_dynamic = 0;  // counted and dynamic (the numerator of the dynamic exit rate)
+  std::map<std::string, long> refusals_by_reason;  // candidatures refused in exit_year
+  long diagnoses_used = 0;    // prescribers' eligibility diagnoses of exit_year used by a hire
+  long diagnoses_unused = 0;  // and the others (with used: the transformation rate)
 };
 
 class BusinessTally {
@@ -39,7 +43,7 @@ class BusinessTally {
   BusinessFigures figures_;
 };
 
-// Scans the PASS, candidature and exit entries of the read models.
+// Scans the PASS, candidature, exit, refusal and diagnosis entries of the read models.
 BusinessFigures business_figures(const ViewsStore& views, domain::Date day);
 
 }  // namespace parcours::projections

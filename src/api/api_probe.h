@@ -10,8 +10,6 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
-#include "projections/business_figures.h"
-
 namespace parcours::api {
 
 class ApiProbe {
@@ -23,8 +21,6 @@ class ApiProbe {
   void command_latency(const std::string& type, double seconds);
   // parcours_projector_lag_records{partition}
   void projector_lag(int partition, double records);
-  // The business gauges (business_figures.h) and the time they were counted.
-  void business(const projections::BusinessFigures& f, double unix_seconds);
 
   prometheus::Registry& registry() { return registry_; }
 
@@ -39,16 +35,6 @@ class ApiProbe {
   std::map<std::string, prometheus::Histogram*> seconds_handles_;
   std::map<std::string, prometheus::Histogram*> command_handles_;
   std::map<int, prometheus::Gauge*> lag_handles_;
-  prometheus::Family<prometheus::Gauge>& pass_;
-  prometheus::Gauge& pass_valid_;
-  prometheus::Gauge& pass_suspended_;
-  prometheus::Gauge& pass_ending_;
-  prometheus::Gauge& waiting_;
-  prometheus::Family<prometheus::Gauge>& exits_;
-  prometheus::Family<prometheus::Gauge>& exits_counted_;
-  prometheus::Gauge& business_time_;
-  std::map<std::pair<int, std::string>, prometheus::Gauge*> exit_handles_;
-  std::map<int, prometheus::Gauge*> exits_counted_handles_;
 };
 
 }  // namespace parcours::api

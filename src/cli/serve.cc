@@ -10,6 +10,7 @@
 #include <prometheus/registry.h>
 
 #include "api/api.h"
+#include "api/business_probe.h"
 #include "cli/topic_specs.h"
 #include "common/log.h"
 #include "http/server.h"
@@ -66,6 +67,7 @@ int serve(common::Config config) {
   prometheus::Registry metrics;
   processor::ProcessorProbe processor_probe(metrics);
   api::ApiProbe api_probe(metrics);
+  api::BusinessProbe business_probe(metrics);
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
   if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
@@ -134,8 +136,9 @@ int serve(common::Config config) {
       if (projector.caught_up() && std::chrono::steady_clock::now() - last_gauges >
                                        std::chrono::milliseconds(config.business_gauges_ms)) {
         const auto now = std::chrono::system_clock::now();
-        api_probe.business(projections::business_figures(*views, domain::Date::utc_date_of(now)),
-                           std::chrono::duration<double>(now.time_since_epoch()).count());
+        business_probe.publish(
+            projections::business_figures(*views, domain::Date::utc_date_of(now)),
+            std::chrono::duration<double>(now.time_since_epoch()).count());
         last_gauges = std::chrono::steady_clock::now();
       }
       waiters.expire(std::chrono::steady_clock::now());

@@ -121,6 +121,7 @@ class ReadModels(unittest.TestCase):
                 f'parcours_exits{{category="durable",year="{day(0)[:4]}"}}': 1.0,
                 f'parcours_exits{{category="negative",year="{day(0)[:4]}"}}': 0.0,
                 f'parcours_exits_counted{{year="{day(0)[:4]}"}}': 1.0,
+                f'parcours_exits_dynamic_rate{{year="{day(0)[:4]}"}}': 1.0,
             }
             got = {}
             for _ in range(100):

@@ -63,6 +63,18 @@ TEST_F(BusinessGauges, CandidaturesWaitingOver30DaysCountedOnceUnderTheSiae) {
            {{"candidature_id", "c1"}, {"reason", "no_position"}, {"shared_with_job_seeker", true}})
           .ok());
   EXPECT_EQ(count("2026-11-20").candidatures_waiting_over_30_days, 0);  // decided
+  EXPECT_EQ(count("2026-11-23").refusals_by_reason.at("no_position"), 1);
+  EXPECT_TRUE(count("2027-01-01").refusals_by_reason.empty());  // refused in another year
+}
+
+TEST_F(BusinessGauges, DiagnosesOfTheYearUsedOrNotByAHire) {
+  hired("ei-1", "2026-05-01", "2026-12-31", "2026-04-15");  // diagnosis d1 of 2026-04-15, used
+  open("j2");
+  ASSERT_TRUE(diagnose("ft-annecy", "d2", "2026-11-02", json::array(), "j2").ok());
+  const auto f = count("2026-11-23", {"j1", "j2"});
+  EXPECT_EQ(f.diagnoses_used, 1);
+  EXPECT_EQ(f.diagnoses_unused, 1);
+  EXPECT_EQ(count("2027-02-01", {"j1", "j2"}).diagnoses_used, 0);
 }
 
 TEST_F(BusinessGauges, ExitsOfTheYearByCategory) {
@@ -76,6 +88,7 @@ TEST_F(BusinessGauges, ExitsOfTheYearByCategory) {
   EXPECT_EQ(f.exit_year, 2026);
   EXPECT_EQ(f.exits_by_category.at("durable"), 1);
   EXPECT_EQ(f.exits_counted, 1);
+  EXPECT_EQ(f.exits_dynamic, 1);                               // durable is dynamic
   EXPECT_TRUE(count("2027-01-01").exits_by_category.empty());  // another year
 }
 
