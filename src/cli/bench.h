@@ -1,6 +1,9 @@
 // `parcours bench`: load generators that print figures (they are not tests).
 #pragma once
 
+#include <algorithm>
+#include <vector>
+
 #include "common/config.h"
 
 namespace parcours::cli {
@@ -14,6 +17,15 @@ struct BenchOptions {
   int journey_events = 200;  // bench asof: events in the journey read
   int requests = 2000;       // bench asof: timed requests of each kind
 };
+
+// The p-quantile (0 <= p <= 1) of the samples, nearest rank.
+inline double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i =
+      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
+  return v[i];
+}
 
 // Pushes N commands (OpenJourney, SubmitCandidature, RecordFollowUp on N/3 journeys) through
 // the real write path (commands topic -> processor -> one transaction per batch -> replies)

@@ -76,14 +76,6 @@ class Client {
   std::string host_;
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto i =
-      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
-  return v[i];
-}
-
 std::string token(const common::Config& config, const std::string& sub, const std::string& org,
                   bool admin) {
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(

@@ -25,14 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t i =
-      std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())));
-  return v[i];
-}
-
 // The commands of journey i, in order.
 std::vector<processor::CommandRecord> journey_commands(long i, const crypto::MasterKeyRing& ring) {
   const std::string id = "bench-" + std::to_string(i);
