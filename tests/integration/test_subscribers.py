@@ -13,11 +13,21 @@ from harness import BROKERS, Stack, person, verify_chain
 SCHEMAS = os.path.join(os.path.dirname(__file__), "../../events/schemas")
 
 
+def unique_keys(pairs):
+    """A schema with a key twice means different things to different parsers: refuse it."""
+    keys = [k for k, _ in pairs]
+    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicated:
+        raise ValueError(f"duplicate keys {duplicated}")
+    return dict(pairs)
+
+
 def load_schemas():
     out = {}
     for path in glob.glob(os.path.join(SCHEMAS, "*.json")):
         name = os.path.basename(path)[: -len(".json")]
-        out[name] = json.load(open(path))
+        with open(path) as f:
+            out[name] = json.load(f, object_pairs_hook=unique_keys)
     return out
 
 
