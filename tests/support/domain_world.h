@@ -23,90 +23,7 @@
 #include "events/envelope.h"
 #include "events/schema_catalog.h"
 
-// valijson is header-only and trips our warnings; it is not our code.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wold-style-cast"
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#pragma GCC diagnostic ignored "-Wpedantic"
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validation_results.hpp>
-#include <valijson/validator.hpp>
-#pragma GCC diagnostic pop
-
 namespace parcours::testing {
-
-// Validates envelopes against the schema documents of events::SchemaCatalog (events/schemas),
-// like SchemaCatalog::validate, but fast enough for the property tests (tens of thousands of
-// events): one valijson Validator is kept so that its cache of `pattern` regexes survives
-// between events, and `"format": "date"` (for which valijson compiles a regex on every check)
-// is checked as the equivalent cached pattern. Event dates are written by Date::str(), so the
-// calendar validity that the format adds is already guaranteed. Single-threaded, like tests.
-class CachedSchemaValidator {
- public:
-  static CachedSchemaValidator& instance() {
-    static CachedSchemaValidator v;
-    return v;
-  }
-
-  std::vector<std::string> validate(const nlohmann::json& envelope) {
-    auto problems = run(compiled("cloudevent"), envelope);
-    if (!problems.empty()) return problems;
-    const auto type = envelope.at("type").get<std::string>();
-    const valijson::Schema* schema = compiled(type);
-    if (!schema) return {"no schema for event type '" + type + "'"};
-    return run(schema, envelope.at("data"));
-  }
-
- private:
-  const valijson::Schema* compiled(const std::string& type) {
-    auto it = schemas_.find(type);
-    if (it != schemas_.end()) return it->second.get();
-    const nlohmann::json* doc = events::SchemaCatalog::standard().document(type);
-    if (!doc) return nullptr;
-    auto schema = std::make_unique<valijson::Schema>();
-    valijson::SchemaParser parser;
-    const nlohmann::json fast = with_date_patterns(*doc);
-    valijson::adapters::NlohmannJsonAdapter adapter(fast);
-    parser.populateSchema(adapter, *schema);
-    return (schemas_[type] = std::move(schema)).get();
-  }
-
-  static nlohmann::json with_date_patterns(nlohmann::json doc) {
-    if (doc.is_object()) {
-      if (doc.value("format", "") == "date" && !doc.contains("pattern")) {
-        doc.erase("format");
-        doc["pattern"] = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
-      }
-      for (auto& [k, v] : doc.items()) v = with_date_patterns(v);
-    } else if (doc.is_array()) {
-      for (auto& v : doc) v = with_date_patterns(v);
-    }
-    return doc;
-  }
-
-  std::vector<std::string> run(const valijson::Schema* schema, const nlohmann::json& target) {
-    std::vector<std::string> problems;
-    if (!schema) return {"no envelope schema"};
-    valijson::ValidationResults results;
-    valijson::adapters::NlohmannJsonAdapter adapter(target);
-    if (!validator_.validate(*schema, adapter, &results)) {
-      valijson::ValidationResults::Error err;
-      while (results.popError(err)) {
-        std::string where;
-        for (const auto& p : err.context) where += p;
-        problems.push_back(where + ": " + err.description);
-      }
-    }
-    return problems;
-  }
-
-  std::map<std::string, std::unique_ptr<valijson::Schema>> schemas_;
-  valijson::Validator validator_;
-};
 
 using domain::Date;
 using nlohmann::json;
@@ -149,7 +66,7 @@ class World {
       rec.ruleset = r->ruleset;
       rec.data = ev.data;
       json env = events::seal(rec, events::kOrgSource);
-      const auto problems = CachedSchemaValidator::instance().validate(env);
+      const auto problems = events::SchemaCatalog::standard().validate(env);
       EXPECT_TRUE(problems.empty())
           << ev.type
           << " does not match its schema: " << (problems.empty() ? "" : problems.front());
@@ -293,7 +210,7 @@ class World {
     if (ev.type == "journey.identity_erased") birth_dates_.erase(journey);
     if (ev.type == "pass.issued") ++pass_counter_;
     json env = events::seal(rec, events::kJourneySource);
-    const auto problems = CachedSchemaValidator::instance().validate(env);
+    const auto problems = events::SchemaCatalog::standard().validate(env);
     EXPECT_TRUE(problems.empty()) << ev.type << " does not match its schema: "
                                   << (problems.empty() ? "" : problems.front()) << "\n"
                                   << env.dump();

@@ -142,6 +142,24 @@ TEST(Schemas, RejectWhatTheCatalogueForbids) {
   EXPECT_FALSE(SchemaCatalog::standard().validate(env).empty());
 }
 
+// A date is a day of the calendar: the compiled schemas check it without valijson's format.
+TEST(Schemas, DatesAreCalendarDays) {
+  auto with_date = [](const std::string& date) {
+    auto env = chain(1)[0];
+    env["data"]["date"] = date;
+    return SchemaCatalog::standard().validate(env).empty();
+  };
+  for (const char* ok : {"2026-11-23", "2024-02-29", "2000-02-29", "1904-02-29", "2026-01-31",
+                         "2026-04-30", "2026-12-31", "1900-01-01", "2199-12-31"}) {
+    EXPECT_TRUE(with_date(ok)) << ok;
+  }
+  for (const char* bad : {"2025-02-30", "2025-02-29", "1900-02-29", "2100-02-29", "2026-04-31",
+                          "2026-13-01", "2026-00-10", "2026-01-00", "2026-1-01", "1899-12-31",
+                          "2200-01-01", "2026-11-23T00:00:00Z", " 2026-11-23"}) {
+    EXPECT_FALSE(with_date(bad)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace parcours::events
 
