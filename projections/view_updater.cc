@@ -2,6 +2,7 @@
 
 #include "common/log.h"
 #include "domain/decide.h"
+#include "domain/state_json.h"
 #include "events/envelope.h"
 #include "events/fast_decode.h"
 #include "projections/indexes.h"
@@ -99,7 +100,7 @@ void ViewUpdater::add(const RdKafka::Message& m) {
 bool ViewUpdater::flush() {
   changed_.clear();
   for (auto& [id, s] : dirty_) {
-    (void)batch_.Put(store_.journeys_cf(), id, nlohmann::json(s).dump());
+    (void)batch_.Put(store_.journeys_cf(), id, domain::state_json(s));
     changed_.emplace_back(id, s.version);
     const IndexEntries old_entries = index_entries(before_.at(id));
     const IndexEntries new_entries = index_entries(s);
