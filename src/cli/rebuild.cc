@@ -11,6 +11,11 @@
 
 namespace parcours::cli {
 
+namespace {
+// Threads projecting disjoint partition sets, each with its own consumer and WriteBatches.
+constexpr int kRebuildWorkers = 2;
+}  // namespace
+
 int rebuild(const common::Config& config, const std::string& out_dir) {
   std::error_code ec;
   if (std::filesystem::exists(out_dir, ec) && !std::filesystem::is_empty(out_dir, ec)) {
@@ -27,7 +32,7 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
   const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
   projections::Projector projector(
       {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions,
-       20000, config.access_log_topic(), config.partitions},
+       20000, config.access_log_topic(), config.partitions, kRebuildWorkers, 50000, "65536"},
       k, *views);
   ProgressBar bar("records");
   const auto start = std::chrono::steady_clock::now();
