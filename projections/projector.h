@@ -39,7 +39,7 @@ struct ProjectorOptions {
   std::string access_topic;      // "" = do not project the access log (rebuild of journeys only)
   int access_partitions = 0;
   int workers = 1;                     // threads of project_to_end(); run() uses one
-  std::size_t cache_states = 50000;    // journey states kept in memory, shared by the workers
+  std::size_t cache_states = 50000;    // journey states kept in memory, divided among workers
   std::string queued_max_kbytes = "";  // consumer prefetch per worker ("" = reader default)
 };
 
