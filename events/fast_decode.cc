@@ -36,10 +36,44 @@ nlohmann::json to_nlohmann(simdjson::dom::element e) {
   return nullptr;
 }
 
-bool string_member(simdjson::dom::object o, const char* name, std::string& out,
+// The envelope's members, found in one pass over the object (the first of a repeated name, as
+// a lookup by name finds it).
+enum Member {
+  kSpecversion,
+  kId,
+  kType,
+  kSubject,
+  kTime,
+  kPrevhash,
+  kHash,
+  kCommandid,
+  kActor,
+  kActororg,
+  kRuleset,
+  kSeq,
+  kData,
+  kMembers
+};
+
+int member_index(std::string_view key) {
+  static constexpr std::string_view kNames[kMembers] = {
+      "specversion", "id",    "type",     "subject", "time", "prevhash", "hash",
+      "commandid",   "actor", "actororg", "ruleset", "seq",  "data"};
+  for (int i = 0; i < kMembers; ++i) {
+    if (kNames[i] == key) return i;
+  }
+  return -1;
+}
+
+struct Found {
+  bool present = false;
+  simdjson::dom::element value;
+};
+
+bool string_member(const Found* members, Member m, const char* name, std::string& out,
                    DecodeError* error) {
   std::string_view v;
-  if (o[name].get(v) != simdjson::SUCCESS) {
+  if (!members[m].present || members[m].value.get(v) != simdjson::SUCCESS) {
     if (error) error->what = std::string("member '") + name + "' missing or not a string";
     return false;
   }
@@ -63,31 +97,40 @@ std::optional<domain::RecordedEvent> decode_record_fast(std::string_view value,
     if (error) error->what = "not a JSON object";
     return std::nullopt;
   }
+  Found members[kMembers];
+  for (auto field : o) {
+    const int i = member_index(field.key);
+    if (i >= 0 && !members[i].present) members[i] = {true, field.value};
+  }
   domain::RecordedEvent e;
   std::string specversion;
-  if (!string_member(o, "specversion", specversion, error)) return std::nullopt;
+  if (!string_member(members, kSpecversion, "specversion", specversion, error)) {
+    return std::nullopt;
+  }
   if (specversion != "1.0") {
     if (error) error->what = "specversion is not 1.0";
     return std::nullopt;
   }
-  if (!string_member(o, "id", e.id, error) || !string_member(o, "type", e.type, error) ||
-      !string_member(o, "subject", e.subject, error) || !string_member(o, "time", e.time, error) ||
-      !string_member(o, "prevhash", e.prevhash, error) ||
-      !string_member(o, "hash", e.hash, error) ||
-      !string_member(o, "commandid", e.command_id, error) ||
-      !string_member(o, "actor", e.actor, error) ||
-      !string_member(o, "actororg", e.actor_org, error) ||
-      !string_member(o, "ruleset", e.ruleset, error)) {
+  if (!string_member(members, kId, "id", e.id, error) ||
+      !string_member(members, kType, "type", e.type, error) ||
+      !string_member(members, kSubject, "subject", e.subject, error) ||
+      !string_member(members, kTime, "time", e.time, error) ||
+      !string_member(members, kPrevhash, "prevhash", e.prevhash, error) ||
+      !string_member(members, kHash, "hash", e.hash, error) ||
+      !string_member(members, kCommandid, "commandid", e.command_id, error) ||
+      !string_member(members, kActor, "actor", e.actor, error) ||
+      !string_member(members, kActororg, "actororg", e.actor_org, error) ||
+      !string_member(members, kRuleset, "ruleset", e.ruleset, error)) {
     return std::nullopt;
   }
   int64_t seq = 0;
-  if (o["seq"].get(seq) != simdjson::SUCCESS || seq < 1) {
+  if (!members[kSeq].present || members[kSeq].value.get(seq) != simdjson::SUCCESS || seq < 1) {
     if (error) error->what = "member 'seq' missing or not a positive integer";
     return std::nullopt;
   }
   e.seq = static_cast<long>(seq);
-  simdjson::dom::element data;
-  if (o["data"].get(data) != simdjson::SUCCESS || !data.is_object()) {
+  const simdjson::dom::element data = members[kData].value;
+  if (!members[kData].present || !data.is_object()) {
     if (error) error->what = "member 'data' missing or not an object";
     return std::nullopt;
   }

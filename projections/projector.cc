@@ -3,15 +3,21 @@
 #include <chrono>
 #include <thread>
 
+#include <rocksdb/perf_level.h>
+
 #include "common/log.h"
 
 namespace parcours::projections {
 
 Projector::Projector(ProjectorOptions options, kafka::KafkaSettings settings, ViewsStore& store)
-    : options_(std::move(options)),
-      settings_(std::move(settings)),
-      store_(store),
-      updater_(store, options_.events_topic, options_.keys_topic, options_.access_topic) {}
+    : options_(std::move(options)), settings_(std::move(settings)), store_(store) {
+  options_.workers = std::max(1, options_.workers);
+  const std::size_t cache = options_.cache_states / static_cast<std::size_t>(options_.workers);
+  for (int w = 0; w < options_.workers; ++w) {
+    updaters_.push_back(std::make_unique<ViewUpdater>(
+        store, options_.events_topic, options_.keys_topic, options_.access_topic, cache));
+  }
+}
 
 void Projector::add_listener(VersionListener l) {
   std::lock_guard lock(mu_);
@@ -23,45 +29,61 @@ std::map<int32_t, int64_t> Projector::lag() const {
   return lag_;
 }
 
-std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error) {
-  std::vector<kafka::PartitionStart> starts;
-  for (int p = 0; p < options_.partitions; ++p) {
-    starts.push_back({options_.events_topic, p,
-                      store_.offset(options_.events_topic, p).value_or(kafka::kFromBeginning)});
+UpdaterStats Projector::stats() const {
+  UpdaterStats t;
+  for (const auto& u : updaters_) {
+    const auto& s = u->stats();
+    t.events += s.events;
+    t.duplicates += s.duplicates;
+    t.gaps += s.gaps;
+    t.undecodable += s.undecodable;
+    t.keys += s.keys;
+    t.reads += s.reads;
   }
-  for (int p = 0; p < options_.keys_partitions; ++p) {
-    starts.push_back({options_.keys_topic, p,
-                      store_.offset(options_.keys_topic, p).value_or(kafka::kFromBeginning)});
-  }
-  if (!options_.access_topic.empty()) {
-    for (int p = 0; p < options_.access_partitions; ++p) {
-      starts.push_back({options_.access_topic, p,
-                        store_.offset(options_.access_topic, p).value_or(kafka::kFromBeginning)});
-    }
-  }
-  return kafka::TopicReader::create(settings_, starts, error, {{"group.id", "parcours-projector"}});
+  return t;
 }
 
-bool Projector::apply(kafka::TopicReader& reader, int timeout_ms, std::string* error) {
+std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error, int worker,
+                                                           int workers) {
+  std::vector<kafka::PartitionStart> starts;
+  auto add = [&](const std::string& topic, int partitions) {
+    for (int p = worker; p < partitions; p += workers) {
+      starts.push_back({topic, p, store_.offset(topic, p).value_or(kafka::kFromBeginning)});
+    }
+  };
+  add(options_.events_topic, options_.partitions);
+  add(options_.keys_topic, options_.keys_partitions);
+  if (!options_.access_topic.empty()) add(options_.access_topic, options_.access_partitions);
+  std::map<std::string, std::string> props = {{"group.id", "parcours-projector"}};
+  if (!options_.queued_max_kbytes.empty()) {
+    props["queued.max.messages.kbytes"] = options_.queued_max_kbytes;
+  }
+  return kafka::TopicReader::create(settings_, starts, error, props);
+}
+
+bool Projector::apply(kafka::TopicReader& reader, ViewUpdater& updater, int timeout_ms,
+                      std::string* error, std::size_t* applied) {
   std::size_t n = 0;
+  if (applied) *applied = 0;
   auto s = reader.poll(
-      options_.batch_max, timeout_ms, [&](const RdKafka::Message& m) { updater_.add(m); }, &n);
+      options_.batch_max, timeout_ms, [&](const RdKafka::Message& m) { updater.add(m); }, &n);
   if (!s.ok()) {
     *error = "projector: " + s.message;
     return false;
   }
-  if (updater_.pending() == 0) return true;
-  if (!updater_.flush()) {
+  if (updater.pending() == 0) return true;
+  if (!updater.flush()) {
     *error = "projector: read-model write failed";
     return false;
   }
   records_ += static_cast<long>(n);
+  if (applied) *applied = n;
   std::vector<VersionListener> listeners;
   {
     std::lock_guard lock(mu_);
     listeners = listeners_;
   }
-  for (const auto& l : listeners) l(updater_.changed());
+  for (const auto& l : listeners) l(updater.changed());
   return true;
 }
 
@@ -79,12 +101,13 @@ void Projector::refresh_lag(kafka::TopicReader& reader) {
 }
 
 std::string Projector::run(const std::atomic<bool>& stop) {
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);  // as in project_worker()
   std::string error;
   auto reader = open_reader(&error);
   if (!reader) return "projector: " + error;
   auto last_lag = std::chrono::steady_clock::time_point{};
   while (!stop.load()) {
-    if (!apply(*reader, 50, &error)) return error;
+    if (!apply(*reader, *updaters_[0], 50, &error)) return error;
     if (reader->at_end()) caught_up_ = true;
     if (std::chrono::steady_clock::now() - last_lag > std::chrono::seconds(2)) {
       refresh_lag(*reader);
@@ -94,27 +117,61 @@ std::string Projector::run(const std::atomic<bool>& stop) {
   return {};
 }
 
-kafka::KafkaStatus Projector::project_to_end(const std::function<void(long, long)>& progress) {
+kafka::KafkaStatus Projector::project_worker(int worker, int workers, ViewUpdater& updater,
+                                             const std::function<void(long, long)>& progress,
+                                             const std::atomic<bool>& stop) {
+  // Nothing reads RocksDB's per-thread counters: not counting spares every key comparison of
+  // the memtable inserts a thread-local access.
+  rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
   std::string error;
-  auto reader = open_reader(&error);
+  auto reader = open_reader(&error, worker, workers);
   if (!reader) return {kafka::Failure::fatal, error};
-  std::map<std::pair<std::string, int32_t>, int64_t> ends;
-  if (auto s = reader->end_offsets(&ends); !s.ok()) return s;
-  long total = 0;
-  for (const auto& [tp, end] : ends) {
-    total += static_cast<long>(end - store_.offset(tp.first, tp.second).value_or(0));
-  }
   const auto deadline_without_progress = std::chrono::seconds(30);
   auto last_progress = std::chrono::steady_clock::now();
-  while (!reader->at_end()) {
-    const long before = records_.load();
-    if (!apply(*reader, 100, &error)) return {kafka::Failure::fatal, error};
-    if (records_.load() != before) {
+  while (!reader->at_end() && !stop.load()) {
+    std::size_t n = 0;
+    if (!apply(*reader, updater, 100, &error, &n)) return {kafka::Failure::fatal, error};
+    if (n > 0) {
       last_progress = std::chrono::steady_clock::now();
-      if (progress) progress(records_.load(), total);
+      if (progress) {
+        std::lock_guard lock(mu_);
+        progress(records_.load(), total_);
+      }
     } else if (std::chrono::steady_clock::now() - last_progress > deadline_without_progress) {
       return {kafka::Failure::retriable, "no progress while rebuilding"};
     }
+  }
+  return kafka::KafkaStatus::success();
+}
+
+kafka::KafkaStatus Projector::project_to_end(const std::function<void(long, long)>& progress) {
+  {
+    std::string error;
+    auto reader = open_reader(&error);
+    if (!reader) return {kafka::Failure::fatal, error};
+    std::map<std::pair<std::string, int32_t>, int64_t> ends;
+    if (auto s = reader->end_offsets(&ends); !s.ok()) return s;
+    long total = 0;
+    for (const auto& [tp, end] : ends) {
+      total += static_cast<long>(end - store_.offset(tp.first, tp.second).value_or(0));
+    }
+    total_ = total;
+  }
+  const int workers = options_.workers;
+  std::vector<kafka::KafkaStatus> results(static_cast<std::size_t>(workers),
+                                          kafka::KafkaStatus::success());
+  std::atomic<bool> stop{false};
+  auto work = [&](int w) {
+    auto& r = results[static_cast<std::size_t>(w)];
+    r = project_worker(w, workers, *updaters_[static_cast<std::size_t>(w)], progress, stop);
+    if (!r.ok()) stop = true;
+  };
+  std::vector<std::thread> threads;
+  for (int w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+  for (const auto& r : results) {
+    if (!r.ok()) return r;
   }
   caught_up_ = true;
   return kafka::KafkaStatus::success();

@@ -5,12 +5,20 @@
 // Read-your-writes: listeners are told, after each batch is written, which journeys reached
 // which version, so a query with ?min_version can answer as soon as it is applied.
 //
+// A rebuild may project on several threads (ProjectorOptions::workers): each worker reads a
+// disjoint set of partitions with its own consumer and writes its own WriteBatches with the
+// offsets of its own partitions only. Journeys live in one events partition and the keys and
+// access-log records are independent of the journeys' states, so the result is the same bytes
+// whatever the interleaving.
+//
 // Thread-safety: run() on one thread; caught_up(), lag() and add_listener() from any thread.
+// Listeners are called from the projecting thread(s).
 #pragma once
 
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,6 +38,9 @@ struct ProjectorOptions {
   std::size_t batch_max = 5000;  // records per WriteBatch at most
   std::string access_topic;      // "" = do not project the access log (rebuild of journeys only)
   int access_partitions = 0;
+  int workers = 1;                     // threads of project_to_end(); run() uses one
+  std::size_t cache_states = 50000;    // journey states kept in memory, divided among workers
+  std::string queued_max_kbytes = "";  // consumer prefetch per worker ("" = reader default)
 };
 
 using VersionListener = std::function<void(const std::vector<std::pair<std::string, long>>&)>;
@@ -50,19 +61,28 @@ class Projector {
   bool caught_up() const { return caught_up_.load(); }
   // Records behind the end, per events partition (refreshed every few seconds by run()).
   std::map<int32_t, int64_t> lag() const;
-  const UpdaterStats& stats() const { return updater_.stats(); }
+  // Totals over the updaters (read once projection has stopped).
+  UpdaterStats stats() const;
   long records() const { return records_.load(); }
 
  private:
-  std::unique_ptr<kafka::TopicReader> open_reader(std::string* error);
-  bool apply(kafka::TopicReader& reader, int timeout_ms, std::string* error);
+  // The reader of worker `worker` of `workers` (partition p goes to worker p % workers).
+  std::unique_ptr<kafka::TopicReader> open_reader(std::string* error, int worker = 0,
+                                                  int workers = 1);
+  // Polls one batch and writes it; *applied gets the records written.
+  bool apply(kafka::TopicReader& reader, ViewUpdater& updater, int timeout_ms, std::string* error,
+             std::size_t* applied = nullptr);
+  kafka::KafkaStatus project_worker(int worker, int workers, ViewUpdater& updater,
+                                    const std::function<void(long, long)>& progress,
+                                    const std::atomic<bool>& stop);
   void refresh_lag(kafka::TopicReader& reader);
 
   ProjectorOptions options_;
   kafka::KafkaSettings settings_;
   ViewsStore& store_;
-  ViewUpdater updater_;
-  mutable std::mutex mu_;  // guards listeners_ and lag_
+  std::vector<std::unique_ptr<ViewUpdater>> updaters_;  // [0] serves run()
+  mutable std::mutex mu_;  // guards listeners_, lag_ and the progress callback
+  long total_ = 0;         // records to read at the start of project_to_end
   std::vector<VersionListener> listeners_;
   std::map<int32_t, int64_t> lag_;
   std::atomic<bool> caught_up_{false};

@@ -1,7 +1,10 @@
 #include "projections/view_updater.h"
 
+#include <librdkafka/rdkafka.h>
+
 #include "common/log.h"
 #include "domain/decide.h"
+#include "domain/state_json.h"
 #include "events/envelope.h"
 #include "events/fast_decode.h"
 #include "projections/indexes.h"
@@ -16,26 +19,42 @@ ViewUpdater::ViewUpdater(ViewsStore& store, std::string events_topic, std::strin
       access_topic_(std::move(access_topic)),
       cache_(cache_states) {}
 
+ViewUpdater::Source ViewUpdater::source_of(const RdKafka::Message& m) {
+  // The topic's name as librdkafka holds it: no std::string per record.
+  const std::string_view topic(rd_kafka_topic_name(const_cast<RdKafka::Message&>(m).c_ptr()->rkt));
+  if (topic == events_topic_) return kEvents;
+  if (topic == keys_topic_) return kKeys;
+  if (!access_topic_.empty() && topic == access_topic_) return kAccess;
+  return kOther;
+}
+
 domain::JourneyState& ViewUpdater::state(const std::string& id) {
   auto it = dirty_.find(id);
   if (it != dirty_.end()) return it->second;
   domain::JourneyState s;
   if (auto* c = cache_.get(id)) {
-    s = *c;
+    s = std::move(*c);
+    cache_.erase(id);
   } else if (auto stored = store_.journey(id)) {
     s = std::move(*stored);
   } else {
     s.journey_id = id;
   }
-  before_.emplace(id, s);
+  if (s.exists()) before_.emplace(id, index_entries(s));
   return dirty_.emplace(id, std::move(s)).first->second;
 }
 
 void ViewUpdater::add(const RdKafka::Message& m) {
   ++pending_;
-  offsets_[{m.topic_name(), m.partition()}] = m.offset() + 1;
+  const Source source = source_of(m);
+  if (source != kOther) {
+    auto& next = offsets_[source];
+    const auto p = static_cast<std::size_t>(m.partition());
+    if (next.size() <= p) next.resize(p + 1, -1);
+    next[p] = m.offset() + 1;
+  }
   const std::string_view value(static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0);
-  if (m.topic_name() == keys_topic_) {
+  if (source == kKeys) {
     const std::string journey = m.key() ? *m.key() : std::string();
     if (journey.empty()) return;
     ++stats_.keys;
@@ -46,7 +65,7 @@ void ViewUpdater::add(const RdKafka::Message& m) {
     }
     return;
   }
-  if (!access_topic_.empty() && m.topic_name() == access_topic_) {
+  if (source == kAccess) {
     // access/<journey>\0<time>\0<read id>: who read which journey, in time order.
     auto entry = nlohmann::json::parse(value, nullptr, false);
     if (entry.is_object() && entry.contains("journey_id") && entry.contains("time") &&
@@ -99,9 +118,11 @@ void ViewUpdater::add(const RdKafka::Message& m) {
 bool ViewUpdater::flush() {
   changed_.clear();
   for (auto& [id, s] : dirty_) {
-    (void)batch_.Put(store_.journeys_cf(), id, nlohmann::json(s).dump());
+    (void)batch_.Put(store_.journeys_cf(), id, domain::state_json(s));
     changed_.emplace_back(id, s.version);
-    const IndexEntries old_entries = index_entries(before_.at(id));
+    static const IndexEntries kNone;
+    auto before = before_.find(id);
+    const IndexEntries& old_entries = before == before_.end() ? kNone : before->second;
     const IndexEntries new_entries = index_entries(s);
     for (const auto& [k, v] : old_entries) {
       if (!new_entries.count(k)) (void)batch_.Delete(store_.index_cf(), k);
@@ -111,8 +132,15 @@ bool ViewUpdater::flush() {
       if (it == old_entries.end() || it->second != v) (void)batch_.Put(store_.index_cf(), k, v);
     }
   }
-  for (const auto& [tp, next] : offsets_) {
-    store::RocksDb::put_offset(batch_, store_.db().meta(), tp.first, tp.second, next);
+  const std::string* topics[3] = {&events_topic_, &keys_topic_, &access_topic_};
+  for (int source = kEvents; source <= kAccess; ++source) {
+    auto& next = offsets_[source];
+    for (std::size_t p = 0; p < next.size(); ++p) {
+      if (next[p] < 0) continue;
+      store::RocksDb::put_offset(batch_, store_.db().meta(), *topics[source],
+                                 static_cast<int32_t>(p), next[p]);
+      next[p] = -1;
+    }
   }
   const bool ok = store_.db().write(batch_).ok();
   if (ok) {
@@ -121,7 +149,6 @@ bool ViewUpdater::flush() {
   batch_.Clear();
   dirty_.clear();
   before_.clear();
-  offsets_.clear();
   pending_ = 0;
   return ok;
 }

@@ -5,7 +5,6 @@
 // Thread-safety: one thread.
 #pragma once
 
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,6 +13,7 @@
 
 #include "common/lru.h"
 #include "domain/journey_state.h"
+#include "projections/indexes.h"
 #include "projections/views_store.h"
 
 namespace parcours::projections {
@@ -42,6 +42,8 @@ class ViewUpdater {
   const UpdaterStats& stats() const { return stats_; }
 
  private:
+  enum Source { kEvents, kKeys, kAccess, kOther };
+  Source source_of(const RdKafka::Message& m);
   domain::JourneyState& state(const std::string& id);
 
   ViewsStore& store_;
@@ -50,10 +52,14 @@ class ViewUpdater {
   std::string access_topic_;
   rocksdb::WriteBatch batch_;
   std::unordered_map<std::string, domain::JourneyState> dirty_;
-  // The state of each dirty journey before this batch, to write only the index difference.
-  std::unordered_map<std::string, domain::JourneyState> before_;
+  // The index entries of each dirty journey before this batch, to write only the difference
+  // (absent: the journey did not exist).
+  std::unordered_map<std::string, IndexEntries> before_;
+  // States as of the last written batch. A dirty journey's state is taken out while its batch
+  // is built and put back once the batch is written.
   common::Lru<domain::JourneyState> cache_;
-  std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
+  // Next offset per partition, per source (-1: nothing read in this batch).
+  std::vector<int64_t> offsets_[3];
   std::vector<std::pair<std::string, long>> changed_;
   std::size_t pending_ = 0;
   UpdaterStats stats_;

@@ -8,6 +8,7 @@
 //   - folding the log from scratch with evolve equals the state held incrementally.
 #include <random>
 
+#include "domain/state_json.h"
 #include "fixtures.h"
 
 namespace parcours::testing {
@@ -328,6 +329,7 @@ TEST_F(Property, RandomSequencesKeepTheInvariants) {
       }
     }
     ASSERT_EQ(json(w.replay(j)), json(w.state(j))) << "sequence " << seq;
+    ASSERT_EQ(domain::state_json(w.state(j)), json(w.state(j)).dump()) << "sequence " << seq;
   }
   std::cout << "[ property ] " << kSequences << " sequences, " << accepted << " accepted commands, "
             << hires << " hires\n";

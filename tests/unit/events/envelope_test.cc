@@ -188,6 +188,23 @@ TEST(FastDecode, GivesWhatTheReferenceDecoderGives) {
   broken = chain(1)[0];
   broken.erase("data");
   EXPECT_FALSE(decode_record_fast(broken.dump(), &err));
+  EXPECT_EQ(err.what, "member 'data' missing or not an object");
+  for (const char* member : {"specversion", "subject", "ruleset"}) {
+    broken = chain(1)[0];
+    broken[member] = 7;
+    EXPECT_FALSE(decode_record_fast(broken.dump(), &err));
+    EXPECT_EQ(err.what, std::string("member '") + member + "' missing or not a string");
+  }
+}
+
+TEST(FastDecode, ARepeatedMemberIsReadFromItsFirstOccurrence) {
+  nlohmann::json e = chain(1)[0];
+  std::string text = e.dump();
+  text.insert(text.size() - 1, R"(,"subject":"other","seq":99)");
+  auto fast = decode_record_fast(text);
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->subject, e["subject"].get<std::string>());
+  EXPECT_EQ(fast->seq, e["seq"].get<long>());
 }
 
 }  // namespace
