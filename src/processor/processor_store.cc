@@ -1,5 +1,7 @@
 #include "processor/processor_store.h"
 
+#include "domain/state_json.h"
+
 namespace parcours::processor {
 
 std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, std::string* error,
@@ -51,7 +53,7 @@ int64_t ProcessorStore::pass_counter(int32_t partition) const {
 }
 
 void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
-  (void)batch_.Put(store_->state_, s.journey_id, nlohmann::json(s).dump());
+  (void)batch_.Put(store_->state_, s.journey_id, domain::state_json(s));
 }
 
 void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
