@@ -8,9 +8,7 @@
 
 namespace parcours::projections {
 
-namespace {
-
-std::string join(std::initializer_list<std::string> parts) {
+std::string join_key(std::initializer_list<std::string> parts) {
   std::string out;
   bool first = true;
   for (const auto& p : parts) {
@@ -20,6 +18,8 @@ std::string join(std::initializer_list<std::string> parts) {
   }
   return out;
 }
+
+namespace {
 
 // Index values are JSON objects written as text, members in key order: the bytes
 // nlohmann::json's dump() gives for the same object (tests/unit/projections).
@@ -91,7 +91,7 @@ void pass_entries(const domain::JourneyState& s, const domain::Pass& p, IndexEnt
         .str("journey_id", s.journey_id)
         .str("number", p.number)
         .close();
-    out["pass_end/" + join({p.end.str(), p.number})] = std::move(e);
+    out["pass_end/" + join_key({p.end.str(), p.number})] = std::move(e);
   }
 }
 
@@ -144,14 +144,14 @@ IndexEntries index_entries(const domain::JourneyState& s) {
         .date("state_since", c.state_since)
         .close();
     if (!c.sender_org.empty()) {
-      out[cand_prefix(c.sender_org, c.state) + join({s.journey_id, c.candidature_id})] = value;
+      out[cand_prefix(c.sender_org, c.state) + join_key({s.journey_id, c.candidature_id})] = value;
     }
-    out[cand_prefix(c.siae_org, c.state) + join({s.journey_id, c.candidature_id})] =
+    out[cand_prefix(c.siae_org, c.state) + join_key({s.journey_id, c.candidature_id})] =
         std::move(value);
     if (c.state == "refused" && c.refusal_reason) {
       std::string r;
       Obj(r).date("date", c.state_since).str("reason", *c.refusal_reason).close();
-      out[refusal_prefix(c.siae_org) + join({s.journey_id, c.candidature_id})] = std::move(r);
+      out[refusal_prefix(c.siae_org) + join_key({s.journey_id, c.candidature_id})] = std::move(r);
     }
   }
   if (s.pass) pass_entries(s, *s.pass, out);
@@ -166,7 +166,7 @@ IndexEntries index_entries(const domain::JourneyState& s) {
         .date("date", e.date)
         .integer("presence_days", e.presence_days)
         .close();
-    out[exit_prefix(e.siae_org, e.date.year()) + join({s.journey_id, e.contract_id})] =
+    out[exit_prefix(e.siae_org, e.date.year()) + join_key({s.journey_id, e.contract_id})] =
         std::move(v);
   }
 
@@ -178,7 +178,7 @@ IndexEntries index_entries(const domain::JourneyState& s) {
     };
     if (s.pass && uses(*s.pass)) used = true;
     for (const auto& p : s.past_passes) used = used || uses(p);
-    out[diag_prefix(d.author_org) + join({d.date.str(), s.journey_id, d.diagnosis_id})] =
+    out[diag_prefix(d.author_org) + join_key({d.date.str(), s.journey_id, d.diagnosis_id})] =
         used ? "{\"used\":true}" : "{\"used\":false}";
   }
   return out;

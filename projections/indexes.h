@@ -13,6 +13,7 @@
 // of a live one are the same bytes. Values are JSON objects.
 #pragma once
 
+#include <initializer_list>
 #include <map>
 #include <string>
 
@@ -25,6 +26,8 @@ using IndexEntries = std::map<std::string, std::string>;  // key -> value
 IndexEntries index_entries(const domain::JourneyState& s);
 
 // Key builders shared by the writers and the queries.
+// The parts joined with NUL bytes (a separator no id contains).
+std::string join_key(std::initializer_list<std::string> parts);
 std::string cand_prefix(const std::string& org, const std::string& state = "");
 std::string exit_prefix(const std::string& siae, int year);
 std::string refusal_prefix(const std::string& siae);

@@ -13,17 +13,6 @@ namespace {
 using domain::Date;
 using nlohmann::json;
 
-std::string join(std::initializer_list<std::string> parts) {
-  std::string out;
-  bool first = true;
-  for (const auto& p : parts) {
-    if (!first) out.push_back('\0');
-    out += p;
-    first = false;
-  }
-  return out;
-}
-
 void reference_pass(const domain::JourneyState& s, const domain::Pass& p, IndexEntries& out) {
   json suspensions = json::array();
   for (const auto& x : p.suspensions) {
@@ -40,7 +29,7 @@ void reference_pass(const domain::JourneyState& s, const domain::Pass& p, IndexE
       {"suspensions",
        suspensions}}.dump();
   if (!p.cancelled()) {
-    out["pass_end/" + join({p.end.str(), p.number})] = json{
+    out["pass_end/" + join_key({p.end.str(), p.number})] = json{
         {"number", p.number},
         {"journey_id", s.journey_id},
         {"department", s.department},
@@ -63,12 +52,13 @@ IndexEntries reference(const domain::JourneyState& s) {
               {"refusal_reason", c.refusal_reason},
               {"department", s.department}};
     if (!c.job_title.empty()) v["job_title"] = c.job_title;
-    out[cand_prefix(c.siae_org, c.state) + join({s.journey_id, c.candidature_id})] = v.dump();
+    out[cand_prefix(c.siae_org, c.state) + join_key({s.journey_id, c.candidature_id})] = v.dump();
     if (!c.sender_org.empty()) {
-      out[cand_prefix(c.sender_org, c.state) + join({s.journey_id, c.candidature_id})] = v.dump();
+      out[cand_prefix(c.sender_org, c.state) + join_key({s.journey_id, c.candidature_id})] =
+          v.dump();
     }
     if (c.state == "refused" && c.refusal_reason) {
-      out[refusal_prefix(c.siae_org) + join({s.journey_id, c.candidature_id})] =
+      out[refusal_prefix(c.siae_org) + join_key({s.journey_id, c.candidature_id})] =
           json{{"reason", *c.refusal_reason}, {"date", c.state_since}}.dump();
     }
   }
@@ -76,7 +66,7 @@ IndexEntries reference(const domain::JourneyState& s) {
   for (const auto& p : s.past_passes) reference_pass(s, p, out);
   for (const auto& e : s.exits) {
     const auto& rules = domain::exit_ruleset(e);
-    out[exit_prefix(e.siae_org, e.date.year()) + join({s.journey_id, e.contract_id})] = json{
+    out[exit_prefix(e.siae_org, e.date.year()) + join_key({s.journey_id, e.contract_id})] = json{
         {"date", e.date},
         {"category", domain::exit_category(e.destination, rules)},
         {"counted", domain::exit_counted(e, rules)},
@@ -90,7 +80,7 @@ IndexEntries reference(const domain::JourneyState& s) {
     };
     if (s.pass && uses(*s.pass)) used = true;
     for (const auto& p : s.past_passes) used = used || uses(p);
-    out[diag_prefix(d.author_org) + join({d.date.str(), s.journey_id, d.diagnosis_id})] =
+    out[diag_prefix(d.author_org) + join_key({d.date.str(), s.journey_id, d.diagnosis_id})] =
         json{{"used", used}}.dump();
   }
   return out;
