@@ -2,7 +2,7 @@
 # The test command: installs what is missing, builds, starts its own Kafka broker, runs every
 # suite, stops the broker. Exit status 0 only if everything passed.
 #
-#   tests/run.sh              unit (plain and under ASan/UBSan), component, integration, and a
+#   tests/run.sh              unit and component (plain and under ASan/UBSan), integration, and a
 #                             short libFuzzer run of the command and event decoders
 #   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (labels: unit component integration)
 set -euo pipefail
@@ -23,11 +23,10 @@ cmake --build build -j "$JOBS"
 if [[ " $SUITES " == *" asan "* || " $SUITES " == *" fuzz "* ]]; then
   # One clang build serves both: the unit tests under ASan/UBSan, and the libFuzzer targets
   # (every object also carries the fuzzer's coverage instrumentation, harmless to the tests).
-  step "build the unit tests and fuzz targets under ASan/UBSan (clang)"
+  step "build the unit and component tests and the fuzz targets under ASan/UBSan (clang)"
   CC=clang CXX=clang++ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DPARCOURS_SANITIZE=ON -DPARCOURS_FUZZ=ON \
-    -DPARCOURS_ONLY_UNIT=ON >/dev/null
-  cmake --build build-asan -j "$JOBS"
+    -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" -DPARCOURS_SANITIZE=ON -DPARCOURS_FUZZ=ON >/dev/null
+  cmake --build build-asan -j "$JOBS" --target sanitized_checks
 fi
 
 if [[ " $SUITES " == *" unit "* ]]; then
@@ -35,9 +34,9 @@ if [[ " $SUITES " == *" unit "* ]]; then
   ctest --test-dir build -L unit --output-on-failure -j "$JOBS"
 fi
 if [[ " $SUITES " == *" asan "* ]]; then
-  step "unit tests under ASan/UBSan"
+  step "unit and component tests under ASan/UBSan"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan -L unit --output-on-failure -j "$JOBS"
+    ctest --test-dir build-asan -L 'unit|component' --output-on-failure -j "$JOBS"
 fi
 if [[ " $SUITES " == *" component "* ]]; then
   step "component tests (librdkafka mock cluster)"
