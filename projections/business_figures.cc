@@ -1,5 +1,7 @@
 #include "projections/business_figures.h"
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "domain/exit_category.h"
@@ -25,7 +27,8 @@ std::optional<domain::Date> date_of(const nlohmann::json& v, const char* field) 
 
 }  // namespace
 
-BusinessTally::BusinessTally(domain::Date day) : day_(day) {
+BusinessTally::BusinessTally(domain::Date day)
+    : day_(day), rules_(domain::RulesetBook::standard().in_force_on(day)) {
   figures_.exit_year = day.year();
 }
 
@@ -51,8 +54,7 @@ void BusinessTally::add(std::string_view key, std::string_view value) {
     const std::string siae = v.value("siae_org", "");
     if (siae != key_org(key)) return;
     const auto submitted = date_of(v, "date");
-    const auto& rules = domain::RulesetBook::standard().in_force_on(day_);
-    if (submitted && rules.is_pending_candidature_state(v.value("state", "")) &&
+    if (submitted && rules_.is_pending_candidature_state(v.value("state", "")) &&
         *submitted < day_.plus_days(-30)) {
       ++figures_.candidatures_waiting_over_30_days;
     }
@@ -78,6 +80,17 @@ void BusinessTally::add(std::string_view key, std::string_view value) {
     if (!date || date->year() != figures_.exit_year) return;
     ++(v.value("used", false) ? figures_.diagnoses_used : figures_.diagnoses_unused);
   }
+}
+
+std::vector<std::string> exit_categories() {
+  std::set<std::string> all;
+  for (const auto& r : domain::RulesetBook::standard().entries()) {
+    for (const auto& d : r.exit_destinations) {
+      all.insert(d.category);
+      if (!d.category_at_or_above.empty()) all.insert(d.category_at_or_above);
+    }
+  }
+  return {all.begin(), all.end()};
 }
 
 BusinessFigures business_figures(const ViewsStore& views, domain::Date day) {

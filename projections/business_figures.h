@@ -9,8 +9,10 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "domain/date.h"
+#include "domain/ruleset.h"
 
 namespace parcours::projections {
 
@@ -40,8 +42,12 @@ class BusinessTally {
 
  private:
   domain::Date day_;
+  const domain::Ruleset& rules_;  // in force on day_: which candidature states are pending
   BusinessFigures figures_;
 };
+
+// Every exit category some ruleset knows, so that a category without exits is published as 0.
+std::vector<std::string> exit_categories();
 
 // Scans the PASS, candidature, exit, refusal and diagnosis entries of the read models.
 BusinessFigures business_figures(const ViewsStore& views, domain::Date day);

@@ -49,7 +49,7 @@ BusinessProbe::BusinessProbe(prometheus::Registry& registry)
       waiting_(single(registry, "parcours_candidatures_waiting_over_30_days",
                       "Candidatures still pending more than 30 days after they were sent")),
       exits_(registry, "parcours_exits", "Exits dated in the year, by derived category", "category",
-             {"durable", "transition", "positive", "negative", "neutralised"}),
+             projections::exit_categories()),
       exits_counted_(registry, "parcours_exits_counted",
                      "Exits dated in the year that count in the indicators", ""),
       dynamic_rate_(registry, "parcours_exits_dynamic_rate",

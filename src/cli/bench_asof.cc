@@ -24,8 +24,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "auth/jwt.h"
 #include "cli/bench.h"
+#include "cli/dev_token.h"
 #include "common/clock.h"
 
 namespace parcours::cli {
@@ -78,13 +78,8 @@ class Client {
 
 std::string token(const common::Config& config, const std::string& sub, const std::string& org,
                   bool admin) {
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  nlohmann::json claims = {{"sub", sub}, {"iat", now}, {"exp", now + 3600}};
-  if (admin) claims["roles"] = {"admin"};
-  if (!org.empty()) claims["org"] = org;
-  return auth::sign_hs256(claims, config.jwt_secret);
+  return dev_token(config.jwt_secret, sub, org,
+                   admin ? std::vector<std::string>{"admin"} : std::vector<std::string>{}, 3600);
 }
 
 std::string command(const std::string& type, const nlohmann::json& data) {

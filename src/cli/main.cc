@@ -6,12 +6,11 @@
 //   audit    read a journey's history or verify hash chains straight from Kafka
 //   rebuild  rebuild the read models from offset 0 into a fresh directory
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <iostream>
 
-#include "auth/jwt.h"
 #include "cli/audit.h"
 #include "cli/bench.h"
+#include "cli/dev_token.h"
 #include "cli/rebuild.h"
 #include "cli/serve.h"
 #include "cli/topic_specs.h"
@@ -103,12 +102,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (token->parsed()) {
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
-    nlohmann::json claims = {{"sub", sub}, {"iat", now}, {"exp", now + ttl}, {"roles", roles}};
-    if (!org.empty()) claims["org"] = org;
-    std::cout << auth::sign_hs256(claims, config.jwt_secret) << "\n";
+    std::cout << cli::dev_token(config.jwt_secret, sub, org, roles, ttl) << "\n";
     return 0;
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);

@@ -100,5 +100,11 @@ TEST_F(BusinessGauges, AnEntryThatDoesNotParseIsSkipped) {
   EXPECT_TRUE(tally.figures().exits_by_category.empty());
 }
 
+TEST_F(BusinessGauges, EveryExitCategoryOfTheRulesetsIsPublished) {
+  EXPECT_EQ(
+      projections::exit_categories(),
+      (std::vector<std::string>{"durable", "negative", "neutralised", "positive", "transition"}));
+}
+
 }  // namespace
 }  // namespace parcours::testing

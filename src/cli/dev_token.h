@@ -1,0 +1,13 @@
+// Development tokens (`parcours token`, the benches): HS256 with PARCOURS_JWT_SECRET.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace parcours::cli {
+
+// A token for `sub`, valid from now for `ttl_seconds`; `org` is left out when empty.
+std::string dev_token(const std::string& secret, const std::string& sub, const std::string& org,
+                      const std::vector<std::string>& roles, long ttl_seconds);
+
+}  // namespace parcours::cli
