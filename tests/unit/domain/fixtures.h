@@ -72,6 +72,28 @@ class DomainTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.rejection().code << ": " << r.rejection().detail;
   }
 
+  // By ft-annecy on j1, on 2026-11-23: a pending candidature c2 to ei-2 (sent 2026-11-20), a
+  // PMSMP m1 (2026-11-16..2026-11-20) and a training t1 (from 2026-11-01).
+  void candidature_pmsmp_and_training() {
+    auto ok = [](const auto& r) { ASSERT_TRUE(r.ok()) << r.rejection().code; };
+    ok(submit("ft-annecy", "c2", "ei-2", "2026-11-20"));
+    ok(w.send("j1", "ft-annecy", "StartPmsmp",
+              {{"pmsmp_id", "m1"},
+               {"host", {{"siret", "73282932000074"}, {"name", "n"}}},
+               {"objective", "discover"},
+               {"start", "2026-11-16"},
+               {"end", "2026-11-20"},
+               {"weekly_hours", 35}}));
+    ok(w.send("j1", "ft-annecy", "StartTraining",
+              {{"training_id", "t1"},
+               {"kind", "qualifying"},
+               {"title", "t"},
+               {"provider", "p"},
+               {"start", "2026-11-01"},
+               {"planned_end", "2027-01-31"},
+               {"hours", 70}}));
+  }
+
   const domain::JourneyState& state(const std::string& j = "j1") { return w.state(j); }
   const domain::Pass& pass(const std::string& j = "j1") { return *w.state(j).pass; }
 

@@ -145,22 +145,7 @@ class Inputs : public DomainTest {
                {"end", "2028-10-31"},
                {"prescriber_org", "ft-annecy"}}));
     w.set_today(D("2026-11-23"));
-    ok(submit("ft-annecy", "c2", "ei-2", "2026-11-20"));
-    ok(w.send("j1", "ft-annecy", "StartPmsmp",
-              {{"pmsmp_id", "m1"},
-               {"host", {{"siret", "73282932000074"}, {"name", "n"}}},
-               {"objective", "discover"},
-               {"start", "2026-11-16"},
-               {"end", "2026-11-20"},
-               {"weekly_hours", 35}}));
-    ok(w.send("j1", "ft-annecy", "StartTraining",
-              {{"training_id", "t1"},
-               {"kind", "qualifying"},
-               {"title", "t"},
-               {"provider", "p"},
-               {"start", "2026-11-01"},
-               {"planned_end", "2027-01-31"},
-               {"hours", 70}}));
+    candidature_pmsmp_and_training();
   }
   domain::Result<domain::Decision> send(const Sample& s, const json& data) {
     return w.send("j1", s.actor, s.type, data);
