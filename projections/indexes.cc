@@ -39,7 +39,13 @@ class Obj {
     domain::append_json_string(out_, v);
     return *this;
   }
-  Obj& date(std::string_view k, const domain::Date& d) { return str(k, d.str()); }
+  Obj& date(std::string_view k, const domain::Date& d) {
+    key(k);
+    out_.push_back('"');  // a date's digits and dashes need no escaping
+    d.append_to(out_);
+    out_.push_back('"');
+    return *this;
+  }
   Obj& boolean(std::string_view k, bool v) {
     key(k);
     out_ += v ? "true" : "false";

@@ -6,8 +6,9 @@ namespace parcours::projections {
 
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error,
                                              bool compress) {
+  // The events family is only ever scanned by journey (as_of, /events): no Bloom filter.
   auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, 128,
-                                 /*derived=*/true, compress);
+                                 /*derived=*/true, compress, /*scanned_only=*/{"events"});
   if (!db) return nullptr;
   std::unique_ptr<ViewsStore> s(new ViewsStore());
   s->journeys_ = db->family("journeys");

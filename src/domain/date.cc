@@ -46,11 +46,36 @@ Date Date::utc_date_of(chr::system_clock::time_point t) {
 }
 
 std::string Date::str() const {
+  std::string out;
+  append_to(out);
+  return out;
+}
+
+void Date::append_to(std::string& out) const {
   const auto ymd = ymd_of(days_);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
+  const int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {
+    // Outside what the domain ever dates: the general formatter.
+    char buf[24];
+    const int n =
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, static_cast<unsigned>(ymd.month()),
+                      static_cast<unsigned>(ymd.day()));
+    out.append(buf, static_cast<std::size_t>(n));
+    return;
+  }
+  const auto m = static_cast<unsigned>(ymd.month());
+  const auto d = static_cast<unsigned>(ymd.day());
+  const char text[10] = {static_cast<char>('0' + y / 1000),
+                         static_cast<char>('0' + y / 100 % 10),
+                         static_cast<char>('0' + y / 10 % 10),
+                         static_cast<char>('0' + y % 10),
+                         '-',
+                         static_cast<char>('0' + m / 10),
+                         static_cast<char>('0' + m % 10),
+                         '-',
+                         static_cast<char>('0' + d / 10),
+                         static_cast<char>('0' + d % 10)};
+  out.append(text, sizeof text);
 }
 
 int Date::year() const {

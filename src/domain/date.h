@@ -29,6 +29,8 @@ class Date {
   static Date utc_date_of(std::chrono::system_clock::time_point t);
 
   std::string str() const;
+  // Appends "YYYY-MM-DD" to out: the JSON writers' form, with no string built per date.
+  void append_to(std::string& out) const;
   constexpr std::int32_t days() const { return days_; }
   int year() const;
   unsigned month() const;

@@ -23,7 +23,9 @@ void append_value(std::string& out, int v) {
   append_value(out, static_cast<long>(v));
 }
 void append_value(std::string& out, const Date& d) {
-  append_json_string(out, d.str());
+  out.push_back('"');  // a date's digits and dashes need no escaping
+  d.append_to(out);
+  out.push_back('"');
 }
 void append_value(std::string& out, const nlohmann::json& j) {
   out += j.dump();

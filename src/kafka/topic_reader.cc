@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include <librdkafka/rdkafka.h>
+
 #include "common/log.h"
 
 namespace parcours::kafka {
@@ -25,8 +27,19 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
   }
   std::vector<RdKafka::TopicPartition*> parts;
   for (const auto& s : starts) {
-    parts.push_back(RdKafka::TopicPartition::create(s.topic, s.partition, s.offset));
-    r->eof_[{s.topic, s.partition}] = false;
+    // "From the beginning" is asked as offset 0: librdkafka then fetches at once, where the
+    // logical BEGINNING first waits for an offset query (about 0.5 s). If the log no longer
+    // starts at 0, auto.offset.reset=earliest (the reader default) moves to its start.
+    const int64_t offset = s.offset == kFromBeginning ? 0 : s.offset;
+    parts.push_back(RdKafka::TopicPartition::create(s.topic, s.partition, offset));
+    auto& slots = r->by_topic_[s.topic];
+    if (slots.size() <= static_cast<std::size_t>(s.partition)) {
+      slots.resize(static_cast<std::size_t>(s.partition) + 1, -1);
+    }
+    if (slots[static_cast<std::size_t>(s.partition)] < 0) {
+      slots[static_cast<std::size_t>(s.partition)] = static_cast<int>(r->tracks_.size());
+      r->tracks_.push_back({s.topic, s.partition});
+    }
   }
   const RdKafka::ErrorCode code = r->consumer_->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
@@ -41,11 +54,48 @@ TopicReader::~TopicReader() {
   if (consumer_) consumer_->close();
 }
 
-bool TopicReader::at_end() const {
-  for (const auto& [_, eof] : eof_) {
-    if (!eof) return false;
+TopicReader::Track& TopicReader::track_of(const RdKafka::Message& m) {
+  const rd_kafka_topic_t* handle = const_cast<RdKafka::Message&>(m).c_ptr()->rkt;
+  std::vector<int>* slots = nullptr;
+  for (const auto& [h, s] : handles_) {
+    if (h == handle) {
+      slots = s;
+      break;
+    }
   }
-  return true;
+  if (!slots) {
+    // librdkafka keeps one handle per topic; the bound only guards against that changing.
+    if (handles_.size() >= 64) handles_.clear();
+    const std::string name = rd_kafka_topic_name(handle);
+    slots = &by_topic_[name];
+    handles_.emplace_back(handle, slots);
+  }
+  const auto p = static_cast<std::size_t>(m.partition());
+  if (slots->size() <= p) slots->resize(p + 1, -1);
+  if ((*slots)[p] < 0) {
+    // A partition that was not assigned (librdkafka never delivers one): tracked all the same.
+    (*slots)[p] = static_cast<int>(tracks_.size());
+    tracks_.push_back({rd_kafka_topic_name(handle), m.partition()});
+  }
+  return tracks_[static_cast<std::size_t>((*slots)[p])];
+}
+
+void TopicReader::set_eof(Track& t, bool eof) {
+  if (t.eof == eof) return;
+  t.eof = eof;
+  if (eof) {
+    ++eof_count_;
+  } else {
+    --eof_count_;
+  }
+}
+
+std::map<std::pair<std::string, int32_t>, int64_t> TopicReader::next_offsets() const {
+  std::map<std::pair<std::string, int32_t>, int64_t> out;
+  for (const auto& t : tracks_) {
+    if (t.next >= 0) out[{t.topic, t.partition}] = t.next;
+  }
+  return out;
 }
 
 KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& visit,
@@ -58,8 +108,9 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
     const auto code = m->err();
     if (code == RdKafka::ERR__TIMED_OUT) break;
     if (code == RdKafka::ERR__PARTITION_EOF) {
-      eof_[{m->topic_name(), m->partition()}] = true;
-      eof_offset_[{m->topic_name(), m->partition()}] = m->offset();
+      Track& t = track_of(*m);
+      set_eof(t, true);
+      t.eof_offset = m->offset();
       if (at_end()) break;
       continue;
     }
@@ -72,9 +123,9 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
       if (visited) *visited = n;
       return s;
     }
-    const auto tp = std::make_pair(m->topic_name(), m->partition());
-    eof_[tp] = false;
-    next_[tp] = m->offset() + 1;
+    Track& t = track_of(*m);
+    set_eof(t, false);
+    t.next = m->offset() + 1;
     visit(*m);
     ++n;
   }
@@ -84,13 +135,13 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
 
 KafkaStatus TopicReader::end_offsets(std::map<std::pair<std::string, int32_t>, int64_t>* out,
                                      int timeout_ms) {
-  for (const auto& [tp, _] : eof_) {
+  for (const auto& t : tracks_) {
     int64_t low = 0;
     int64_t high = 0;
     const auto code =
-        consumer_->query_watermark_offsets(tp.first, tp.second, &low, &high, timeout_ms);
+        consumer_->query_watermark_offsets(t.topic, t.partition, &low, &high, timeout_ms);
     if (code != RdKafka::ERR_NO_ERROR) return classify(code);
-    (*out)[tp] = high;
+    (*out)[{t.topic, t.partition}] = high;
   }
   return KafkaStatus::success();
 }
@@ -100,11 +151,14 @@ KafkaStatus TopicReader::read_until(
     int timeout_ms, std::size_t* visited) {
   auto reached = [&] {
     for (const auto& [tp, target] : targets) {
-      auto n = next_.find(tp);
-      auto e = eof_offset_.find(tp);
-      const bool done = (n != next_.end() && n->second >= target) ||
-                        (e != eof_offset_.end() && e->second >= target) || target <= 0;
-      if (!done) return false;
+      if (target <= 0) continue;
+      auto slots = by_topic_.find(tp.first);
+      const auto p = static_cast<std::size_t>(tp.second);
+      if (slots == by_topic_.end() || p >= slots->second.size() || slots->second[p] < 0) {
+        return false;
+      }
+      const Track& t = tracks_[static_cast<std::size_t>(slots->second[p])];
+      if (t.next < target && t.eof_offset < target) return false;
     }
     return true;
   };

@@ -61,16 +61,33 @@ class TopicReader {
                          const Visitor& visit, int timeout_ms = 30000,
                          std::size_t* visited = nullptr);
 
-  bool at_end() const;
+  bool at_end() const { return eof_count_ == tracks_.size(); }
   // Next offset to read per (topic, partition), for partitions that delivered something.
-  const std::map<std::pair<std::string, int32_t>, int64_t>& next_offsets() const { return next_; }
+  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets() const;
 
  private:
+  // What the reader knows of one assigned partition.
+  struct Track {
+    std::string topic;
+    int32_t partition = 0;
+    bool eof = false;
+    int64_t eof_offset = -1;  // offset of the last end-of-partition event
+    int64_t next = -1;        // next offset to read (-1: nothing delivered yet)
+  };
+
   TopicReader() = default;
+  // The track of a message's partition, found without building its topic name.
+  Track& track_of(const RdKafka::Message& m);
+  void set_eof(Track& t, bool eof);
+
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::map<std::pair<std::string, int32_t>, bool> eof_;
-  std::map<std::pair<std::string, int32_t>, int64_t> eof_offset_;  // offset of the last EOF
-  std::map<std::pair<std::string, int32_t>, int64_t> next_;
+  std::vector<Track> tracks_;
+  std::size_t eof_count_ = 0;
+  // Per topic, the index in tracks_ of each partition (-1: not assigned).
+  std::map<std::string, std::vector<int>, std::less<>> by_topic_;
+  // librdkafka's topic handles already seen, with their topic's entry: a message's topic is
+  // recognised by its handle, so no name is built or compared per message.
+  std::vector<std::pair<const void*, std::vector<int>*>> handles_;
 };
 
 }  // namespace parcours::kafka

@@ -1,8 +1,10 @@
 #include "store/rocks_db.h"
 
 #include <rocksdb/cache.h>
+#include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -10,7 +12,8 @@ namespace parcours::store {
 
 std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb, bool derived, bool compress) {
+                                       std::size_t block_cache_mb, bool derived, bool compress,
+                                       const std::vector<std::string>& scanned_only) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   rocksdb::Options options;
@@ -20,14 +23,20 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   options.max_open_files = 512;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(block_cache_mb << 20);
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  cf_options.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
-  cf_options.write_buffer_size = 32 << 20;
+  rocksdb::ColumnFamilyOptions scanned;
+  scanned.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  scanned.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  scanned.write_buffer_size = 32 << 20;
+  rocksdb::ColumnFamilyOptions looked_up = scanned;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  looked_up.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
-  for (const auto& f : families) descs.emplace_back(f, cf_options);
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, looked_up);
+  for (const auto& f : families) {
+    const bool scan = std::find(scanned_only.begin(), scanned_only.end(), f) != scanned_only.end();
+    descs.emplace_back(f, scan ? scanned : looked_up);
+  }
 
   std::unique_ptr<RocksDb> out(new RocksDb());
   rocksdb::DB* raw = nullptr;

@@ -28,10 +28,13 @@ class RocksDb {
   // (atomic_flush): after a crash the store is as of some earlier batch, data and offsets
   // alike, and re-reads the log from there.
   // `compress`: LZ4 blocks (default); off, the files hold the stored bytes as they are.
+  // Every family but those in `scanned_only` has a Bloom filter, so that a point lookup of an
+  // absent key (a new journey, a new idempotency key) reads no data block.
   static std::unique_ptr<RocksDb> open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
                                        std::size_t block_cache_mb = 64, bool derived = false,
-                                       bool compress = true);
+                                       bool compress = true,
+                                       const std::vector<std::string>& scanned_only = {});
   ~RocksDb();
 
   rocksdb::DB* db() { return db_.get(); }
