@@ -54,10 +54,8 @@ std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error, i
   add(options_.events_topic, options_.partitions);
   add(options_.keys_topic, options_.keys_partitions);
   if (!options_.access_topic.empty()) add(options_.access_topic, options_.access_partitions);
-  std::map<std::string, std::string> props = {{"group.id", "parcours-projector"}};
-  if (!options_.queued_max_kbytes.empty()) {
-    props["queued.max.messages.kbytes"] = options_.queued_max_kbytes;
-  }
+  std::map<std::string, std::string> props = options_.consumer_props;
+  props["group.id"] = "parcours-projector";
   return kafka::TopicReader::create(settings_, starts, error, props);
 }
 

@@ -38,9 +38,10 @@ struct ProjectorOptions {
   std::size_t batch_max = 5000;  // records per WriteBatch at most
   std::string access_topic;      // "" = do not project the access log (rebuild of journeys only)
   int access_partitions = 0;
-  int workers = 1;                     // threads of project_to_end(); run() uses one
-  std::size_t cache_states = 50000;    // journey states kept in memory, divided among workers
-  std::string queued_max_kbytes = "";  // consumer prefetch per worker ("" = reader default)
+  int workers = 1;                   // threads of project_to_end(); run() uses one
+  std::size_t cache_states = 50000;  // journey states kept in memory, divided among workers
+  // librdkafka properties of each worker's consumer, over the reader defaults (prefetch sizes).
+  std::map<std::string, std::string> consumer_props = {};
 };
 
 using VersionListener = std::function<void(const std::vector<std::pair<std::string, long>>&)>;

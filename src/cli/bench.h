@@ -13,6 +13,7 @@ struct BenchOptions {
   int batch = 1000;          // processor: commands per transaction at most
   int in_flight = 20000;     // commands sent ahead of their replies
   long events = 1000000;     // bench rebuild: events in the log
+  long active = 5000;        // bench rebuild: journeys in progress at once in the log
   bool keep = false;         // bench rebuild: keep the topics (to profile a rebuild afterwards)
   int journey_events = 200;  // bench asof: events in the journey read
   int requests = 2000;       // bench asof: timed requests of each kind

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <random>
 
 #include "cli/bench.h"
 #include "cli/journey_generator.h"
@@ -86,29 +87,53 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     cleanup();
     return 1;
   }
-  std::printf("bench rebuild: writing %ld journeys x %zu events (%ld events), %d partitions\n",
-              journeys, gen.events_per_journey(),
-              journeys * static_cast<long>(gen.events_per_journey()), config.partitions);
+  std::printf(
+      "bench rebuild: writing %ld journeys x %zu events (%ld events), %ld in progress at once, "
+      "%d partitions\n",
+      journeys, gen.events_per_journey(), journeys * static_cast<long>(gen.events_per_journey()),
+      std::min(options.active, journeys), config.partitions);
   std::fflush(stdout);
   const auto write_start = Clock::now();
-  std::vector<JourneyGenerator::Record> records;
+  // Journeys overlap in time as they do in a territory: `active` of them are in progress at
+  // once, and each next record is the next step of one of them, picked at random. The order of
+  // each journey's own events is kept.
+  struct InProgress {
+    std::vector<JourneyGenerator::Record> records;
+    std::size_t next = 0;
+  };
+  std::vector<InProgress> active;
+  std::mt19937_64 pick(42);
+  long started = 0;
   long events = 0;
-  bool ok = producer->begin().ok();
   long in_txn = 0;
-  for (long n = 0; ok && n < journeys; ++n) {
-    records.clear();
-    gen.journey(n, ring, records);
-    for (const auto& r : records) {
-      const bool event = r.topic_kind == "event";
-      ok = ok && producer
-                     ->produce(event ? config.events_topic() : config.keys_topic(),
-                               event ? kafka::partition_of(r.key, config.partitions) : -1, r.key,
-                               &r.value)
-                     .ok();
-      events += event ? 1 : 0;
+  bool ok = producer->begin().ok();
+  auto start_journey = [&](InProgress& j) {
+    j.records.clear();
+    j.next = 0;
+    gen.journey(started++, ring, j.records);
+  };
+  while (ok && (started < journeys || !active.empty())) {
+    while (started < journeys && static_cast<long>(active.size()) < options.active) {
+      start_journey(active.emplace_back());
     }
-    in_txn += static_cast<long>(records.size());
-    if (in_txn >= 20000) {
+    const std::size_t i = pick() % active.size();
+    InProgress& j = active[i];
+    const auto& r = j.records[j.next++];
+    const bool event = r.topic_kind == "event";
+    ok = producer
+             ->produce(event ? config.events_topic() : config.keys_topic(),
+                       event ? kafka::partition_of(r.key, config.partitions) : -1, r.key, &r.value)
+             .ok();
+    events += event ? 1 : 0;
+    if (j.next == j.records.size()) {
+      if (started < journeys) {
+        start_journey(j);
+      } else {
+        active[i] = std::move(active.back());
+        active.pop_back();
+      }
+    }
+    if (++in_txn >= 20000) {
       ok = ok && producer->commit().ok() && producer->begin().ok();
       in_txn = 0;
     }

@@ -64,6 +64,12 @@ int main(int argc, char** argv) {
   auto* bench_rebuild = bench->add_subcommand("rebuild", "rebuild rate vs raw read rate");
   bench_rebuild->add_option("-n,--events", bench_options.events, "events in the log")
       ->capture_default_str();
+  bench_rebuild
+      ->add_option("--active", bench_options.active,
+                   "journeys in progress at once, their events interleaved in the log (1: each "
+                   "journey's events one after another)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
   bench_rebuild->add_flag("--keep", bench_options.keep,
                           "keep the topics, to profile `parcours rebuild` on them afterwards");
 

@@ -17,6 +17,11 @@ constexpr int kRebuildWorkers = 2;
 // Journey states kept in memory across batches, for both workers: a journey's events are
 // mostly close together in the log, and the peak memory of a rebuild stays well under 1 GiB.
 constexpr std::size_t kRebuildCachedStates = 16000;
+// Prefetch per worker: enough to keep it busy, bounded so that the records waiting in
+// librdkafka's queues stay a small part of the rebuild's memory (fetch responses of 8 MiB keep
+// about 300 MiB less resident than the 50 MiB default, at the same rate).
+const std::map<std::string, std::string> kRebuildConsumer = {
+    {"queued.max.messages.kbytes", "32768"}, {"fetch.max.bytes", "8388608"}};
 }  // namespace
 
 int rebuild(const common::Config& config, const std::string& out_dir) {
@@ -27,7 +32,7 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
     return 2;
   }
   std::string error;
-  auto views = projections::ViewsStore::open(out_dir, &error);
+  auto views = projections::ViewsStore::open(out_dir, &error, config.rocksdb_compression != "none");
   if (!views) {
     std::cerr << "parcours rebuild: " << error << "\n";
     return 1;
@@ -36,7 +41,7 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
   projections::Projector projector(
       {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions,
        20000, config.access_log_topic(), config.partitions, kRebuildWorkers, kRebuildCachedStates,
-       "65536"},
+       kRebuildConsumer},
       k, *views);
   ProgressBar bar("records");
   const auto start = std::chrono::steady_clock::now();
