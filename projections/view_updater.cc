@@ -2,6 +2,9 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
+#include <optional>
+
 #include "common/log.h"
 #include "domain/decide.h"
 #include "domain/state_json.h"
@@ -111,25 +114,50 @@ void ViewUpdater::add(const RdKafka::Message& m) {
     return;
   }
   ++stats_.events;
-  (void)batch_.Put(store_.events_cf(), ViewsStore::event_key(ev->subject, ev->seq),
-                   rocksdb::Slice(value.data(), value.size()));
+  const std::string key = ViewsStore::event_key(ev->subject, ev->seq);
+  events_.push_back({event_bytes_.size(), key.size(), value.size()});
+  event_bytes_ += key;
+  event_bytes_.append(value);
 }
 
 bool ViewUpdater::flush() {
+  // Every family's writes go to the batch in key order (see events_).
+  const std::string_view bytes = event_bytes_;
+  auto key_of = [&](const PendingEvent& e) { return bytes.substr(e.at, e.key_size); };
+  std::sort(events_.begin(), events_.end(),
+            [&](const PendingEvent& a, const PendingEvent& b) { return key_of(a) < key_of(b); });
+  for (const auto& e : events_) {
+    (void)batch_.Put(store_.events_cf(), rocksdb::Slice(bytes.data() + e.at, e.key_size),
+                     rocksdb::Slice(bytes.data() + e.at + e.key_size, e.value_size));
+  }
   changed_.clear();
-  for (auto& [id, s] : dirty_) {
+  for (auto& [id, s] : dirty_) changed_.emplace_back(id, s.version);
+  std::sort(changed_.begin(), changed_.end());
+  // Index writes of all journeys, sorted by key (a key belongs to one journey, so each is
+  // either deleted or put, once).
+  std::vector<std::pair<std::string, std::optional<std::string>>> index_writes;
+  for (const auto& [id, version] : changed_) {
+    const domain::JourneyState& s = dirty_.at(id);
     (void)batch_.Put(store_.journeys_cf(), id, domain::state_json(s));
-    changed_.emplace_back(id, s.version);
     static const IndexEntries kNone;
     auto before = before_.find(id);
     const IndexEntries& old_entries = before == before_.end() ? kNone : before->second;
-    const IndexEntries new_entries = index_entries(s);
+    IndexEntries new_entries = index_entries(s);
     for (const auto& [k, v] : old_entries) {
-      if (!new_entries.count(k)) (void)batch_.Delete(store_.index_cf(), k);
+      if (!new_entries.count(k)) index_writes.emplace_back(k, std::nullopt);
     }
-    for (const auto& [k, v] : new_entries) {
+    for (auto& [k, v] : new_entries) {
       auto it = old_entries.find(k);
-      if (it == old_entries.end() || it->second != v) (void)batch_.Put(store_.index_cf(), k, v);
+      if (it == old_entries.end() || it->second != v) index_writes.emplace_back(k, std::move(v));
+    }
+  }
+  std::sort(index_writes.begin(), index_writes.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [k, v] : index_writes) {
+    if (v) {
+      (void)batch_.Put(store_.index_cf(), k, *v);
+    } else {
+      (void)batch_.Delete(store_.index_cf(), k);
     }
   }
   const std::string* topics[3] = {&events_topic_, &keys_topic_, &access_topic_};
@@ -147,6 +175,8 @@ bool ViewUpdater::flush() {
     for (auto& [id, s] : dirty_) cache_.put(id, std::move(s));
   }
   batch_.Clear();
+  events_.clear();
+  event_bytes_.clear();
   dirty_.clear();
   before_.clear();
   pending_ = 0;

@@ -51,6 +51,16 @@ class ViewUpdater {
   std::string keys_topic_;
   std::string access_topic_;
   rocksdb::WriteBatch batch_;
+  // The batch's events, written to batch_ in key order at flush: RocksDB's skip list then
+  // inserts each next to the previous one instead of searching from its top (about a fifth of
+  // a rebuild's time went to those searches). bytes_ holds keys and values one after another.
+  struct PendingEvent {
+    std::size_t at;
+    std::size_t key_size;
+    std::size_t value_size;
+  };
+  std::string event_bytes_;
+  std::vector<PendingEvent> events_;
   std::unordered_map<std::string, domain::JourneyState> dirty_;
   // The index entries of each dirty journey before this batch, to write only the difference
   // (absent: the journey did not exist).
