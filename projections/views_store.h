@@ -30,7 +30,7 @@ namespace parcours::projections {
 class ViewsStore {
  public:
   static std::unique_ptr<ViewsStore> open(const std::string& path, std::string* error,
-                                          bool compress = true);
+                                          bool compress = true, std::size_t block_cache_mb = 128);
 
   std::optional<domain::JourneyState> journey(const std::string& id) const;
   // Raw JSON text of the journey state (cheaper when only a few fields are needed).

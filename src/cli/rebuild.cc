@@ -14,9 +14,18 @@ namespace parcours::cli {
 namespace {
 // Threads projecting disjoint partition sets, each with its own consumer and WriteBatches.
 constexpr int kRebuildWorkers = 2;
-// Journey states kept in memory across batches, for both workers: a journey's events are
-// mostly close together in the log, and the peak memory of a rebuild stays well under 1 GiB.
+// Records per WriteBatch and worker. Every journey a batch touches has its state written once
+// per batch: when thousands of journeys are in progress at once, a journey's events are far
+// apart in the log, and larger batches write each state fewer times (at 50,000 journeys in
+// progress, 40,000 records rebuild 1.3 times faster than 20,000). The batch's states are in
+// memory until it is written, which bounds the batch.
+constexpr std::size_t kRebuildBatch = 40000;
+// Journey states kept in memory across batches, for both workers, so that a journey's next
+// event seldom reads its state back from RocksDB. With the batches, the peak memory of a
+// rebuild stays under 1 GiB.
 constexpr std::size_t kRebuildCachedStates = 16000;
+// The block cache only serves the states read back: a small one leaves memory to the batches.
+constexpr std::size_t kRebuildBlockCacheMb = 32;
 // Prefetch per worker: enough to keep it busy, bounded so that the records waiting in
 // librdkafka's queues stay a small part of the rebuild's memory (fetch responses of 8 MiB keep
 // about 300 MiB less resident than the 50 MiB default, at the same rate).
@@ -40,8 +49,8 @@ int rebuild(const common::Config& config, const std::string& out_dir) {
   const kafka::KafkaSettings k{config.kafka_brokers, config.kafka_props, 0};
   projections::Projector projector(
       {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions,
-       20000, config.access_log_topic(), config.partitions, kRebuildWorkers, kRebuildCachedStates,
-       kRebuildConsumer},
+       kRebuildBatch, config.access_log_topic(), config.partitions, kRebuildWorkers,
+       kRebuildCachedStates, kRebuildConsumer},
       k, *views);
   ProgressBar bar("records");
   const auto start = std::chrono::steady_clock::now();
