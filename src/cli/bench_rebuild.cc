@@ -195,8 +195,11 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
   std::printf("  raw read again    %.0f events/s\n", raw_again);
   std::printf("  ratio             %.2f of the raw read rate (target >= 0.50)\n",
               rate / std::max(raw, raw_again));
-  std::printf("  peak RSS          %.0f MiB (target < 1024)\n",
-              static_cast<double>(maxrss_kb) / 1024.0);
+  // The rebuild's own high-water mark: the child's ru_maxrss also counts the pages of this
+  // process it shared between fork and exec.
+  const long peak_kib = result.value("peak_rss_kib", 0L);
+  std::printf("  peak RSS          %.0f MiB (target < 1024; ru_maxrss of the child %.0f MiB)\n",
+              static_cast<double>(peak_kib) / 1024.0, static_cast<double>(maxrss_kb) / 1024.0);
   std::printf("  digest            %s\n", result["digest"].get<std::string>().c_str());
   cleanup();
   return 0;
