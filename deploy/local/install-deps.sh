@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries
   librdkafka-dev librocksdb-dev nlohmann-json3-dev libsimdjson-dev libvalijson-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libboost-system-dev
-  libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev
+  libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
   # broker and tools around it
   maven openjdk-17-jre-headless kcat curl
   # foreign subscriber test
