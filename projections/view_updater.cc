@@ -114,9 +114,9 @@ void ViewUpdater::add(const RdKafka::Message& m) {
     return;
   }
   ++stats_.events;
-  const std::string key = ViewsStore::event_key(ev->subject, ev->seq);
-  events_.push_back({event_bytes_.size(), key.size(), value.size()});
-  event_bytes_ += key;
+  const std::size_t at = event_bytes_.size();
+  ViewsStore::append_event_key(event_bytes_, ev->subject, ev->seq);
+  events_.push_back({at, event_bytes_.size() - at, value.size()});
   event_bytes_.append(value);
 }
 

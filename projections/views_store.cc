@@ -21,10 +21,15 @@ std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::strin
 }
 
 std::string ViewsStore::event_key(const std::string& id, long seq) {
-  std::string k = id;
-  k.push_back('\0');
-  k += store::be64(static_cast<uint64_t>(seq));
+  std::string k;
+  append_event_key(k, id, seq);
   return k;
+}
+
+void ViewsStore::append_event_key(std::string& out, std::string_view id, long seq) {
+  out += id;
+  out.push_back('\0');
+  out += store::be64(static_cast<uint64_t>(seq));
 }
 
 std::optional<std::string> ViewsStore::journey_json(const std::string& id) const {

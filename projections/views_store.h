@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +71,8 @@ class ViewsStore {
       const std::function<bool(const std::string& key, const std::string& value)>& visit) const;
   std::optional<std::string> index_get(const std::string& key) const;
   static std::string event_key(const std::string& id, long seq);
+  // Appends event_key(id, seq) to out (the projector's batches, without a string per event).
+  static void append_event_key(std::string& out, std::string_view id, long seq);
 
  private:
   std::unique_ptr<store::RocksDb> db_;

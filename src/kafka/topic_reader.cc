@@ -32,14 +32,7 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     // starts at 0, auto.offset.reset=earliest (the reader default) moves to its start.
     const int64_t offset = s.offset == kFromBeginning ? 0 : s.offset;
     parts.push_back(RdKafka::TopicPartition::create(s.topic, s.partition, offset));
-    auto& slots = r->by_topic_[s.topic];
-    if (slots.size() <= static_cast<std::size_t>(s.partition)) {
-      slots.resize(static_cast<std::size_t>(s.partition) + 1, -1);
-    }
-    if (slots[static_cast<std::size_t>(s.partition)] < 0) {
-      slots[static_cast<std::size_t>(s.partition)] = static_cast<int>(r->tracks_.size());
-      r->tracks_.push_back({s.topic, s.partition});
-    }
+    r->track(r->by_topic_[s.topic], s.topic.c_str(), s.partition);
   }
   const RdKafka::ErrorCode code = r->consumer_->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
@@ -66,18 +59,22 @@ TopicReader::Track& TopicReader::track_of(const RdKafka::Message& m) {
   if (!slots) {
     // librdkafka keeps one handle per topic; the bound only guards against that changing.
     if (handles_.size() >= 64) handles_.clear();
-    const std::string name = rd_kafka_topic_name(handle);
-    slots = &by_topic_[name];
+    slots = &by_topic_[rd_kafka_topic_name(handle)];
     handles_.emplace_back(handle, slots);
   }
-  const auto p = static_cast<std::size_t>(m.partition());
-  if (slots->size() <= p) slots->resize(p + 1, -1);
-  if ((*slots)[p] < 0) {
-    // A partition that was not assigned (librdkafka never delivers one): tracked all the same.
-    (*slots)[p] = static_cast<int>(tracks_.size());
-    tracks_.push_back({rd_kafka_topic_name(handle), m.partition()});
+  return track(*slots, rd_kafka_topic_name(handle), m.partition());
+}
+
+TopicReader::Track& TopicReader::track(std::vector<int>& slots, const char* topic,
+                                       int32_t partition) {
+  const auto p = static_cast<std::size_t>(partition);
+  if (slots.size() <= p) slots.resize(p + 1, -1);
+  if (slots[p] < 0) {
+    // New at assignment, or a partition librdkafka delivers unassigned (it never does).
+    slots[p] = static_cast<int>(tracks_.size());
+    tracks_.push_back({topic, partition});
   }
-  return tracks_[static_cast<std::size_t>((*slots)[p])];
+  return tracks_[static_cast<std::size_t>(slots[p])];
 }
 
 void TopicReader::set_eof(Track& t, bool eof) {

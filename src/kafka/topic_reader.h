@@ -78,6 +78,8 @@ class TopicReader {
   TopicReader() = default;
   // The track of a message's partition, found without building its topic name.
   Track& track_of(const RdKafka::Message& m);
+  // The track of `partition` among a topic's `slots` (by_topic_), created if new.
+  Track& track(std::vector<int>& slots, const char* topic, int32_t partition);
   void set_eof(Track& t, bool eof);
 
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
