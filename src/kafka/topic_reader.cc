@@ -1,6 +1,7 @@
 #include "kafka/topic_reader.h"
 
 #include <chrono>
+#include <cstdlib>
 
 #include <librdkafka/rdkafka.h>
 
@@ -40,10 +41,22 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     if (error) *error = "assign: " + RdKafka::err2str(code);
     return nullptr;
   }
+  // The queue levels at which librdkafka stops fetching, as finally configured.
+  auto size_of = [&](const char* name, std::size_t fallback) {
+    std::string v;
+    if (conf->get(name, v) != RdKafka::Conf::CONF_OK) return fallback;
+    return static_cast<std::size_t>(std::strtoull(v.c_str(), nullptr, 10));
+  };
+  std::vector<std::pair<std::string, int32_t>> partitions;
+  for (const auto& s : starts) partitions.emplace_back(s.topic, s.partition);
+  r->nudger_ = std::make_unique<FetchNudger>(*r->consumer_, std::move(partitions),
+                                             size_of("queued.min.messages", 100000),
+                                             size_of("queued.max.messages.kbytes", 65536) * 1024);
   return r;
 }
 
 TopicReader::~TopicReader() {
+  nudger_.reset();  // its thread queries the consumer
   if (consumer_) consumer_->close();
 }
 
@@ -98,6 +111,7 @@ std::map<std::pair<std::string, int32_t>, int64_t> TopicReader::next_offsets() c
 KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& visit,
                               std::size_t* visited) {
   std::size_t n = 0;
+  std::size_t bytes = 0;
   int wait = timeout_ms;
   while (n < max) {
     std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait));
@@ -123,9 +137,11 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
     Track& t = track_of(*m);
     set_eof(t, false);
     t.next = m->offset() + 1;
+    bytes += m->len();
     visit(*m);
     ++n;
   }
+  nudger_->consumed(n, bytes);
   if (visited) *visited = n;
   return KafkaStatus::success();
 }

@@ -19,6 +19,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "kafka/errors.h"
+#include "kafka/fetch_nudger.h"
 #include "kafka/kafka_settings.h"
 
 namespace parcours::kafka {
@@ -83,6 +84,7 @@ class TopicReader {
   void set_eof(Track& t, bool eof);
 
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<FetchNudger> nudger_;  // keeps fetching while this reader lags
   std::vector<Track> tracks_;
   std::size_t eof_count_ = 0;
   // Per topic, the index in tracks_ of each partition (-1: not assigned).
