@@ -5,11 +5,11 @@
 namespace parcours::projections {
 
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error,
-                                             bool compress, std::size_t block_cache_mb) {
+                                             store::RocksDb::OpenOptions tuning) {
+  tuning.derived = true;
   // The events family is only ever scanned by journey (as_of, /events): no Bloom filter.
-  auto db =
-      store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, block_cache_mb,
-                           /*derived=*/true, compress, /*scanned_only=*/{"events"});
+  tuning.scanned_only = {"events"};
+  auto db = store::RocksDb::open(path, {"journeys", "events", "keys", "index"}, error, tuning);
   if (!db) return nullptr;
   std::unique_ptr<ViewsStore> s(new ViewsStore());
   s->journeys_ = db->family("journeys");

@@ -30,8 +30,11 @@ namespace parcours::projections {
 
 class ViewsStore {
  public:
+  // `tuning`: cache, compression and memtable sizes; the layout (families, Bloom filters, no
+  // write-ahead log) is the read models' own.
   static std::unique_ptr<ViewsStore> open(const std::string& path, std::string* error,
-                                          bool compress = true, std::size_t block_cache_mb = 128);
+                                          store::RocksDb::OpenOptions tuning = {
+                                              .block_cache_mb = 128});
 
   std::optional<domain::JourneyState> journey(const std::string& id) const;
   // Raw JSON text of the journey state (cheaper when only a few fields are needed).

@@ -61,7 +61,8 @@ int serve(common::Config config) {
   auto processor_store =
       processor::ProcessorStore::open(config.data_dir + "/processor", &error, compress);
   if (!processor_store) return fail(error);
-  auto views = projections::ViewsStore::open(config.data_dir + "/views", &error, compress);
+  auto views = projections::ViewsStore::open(config.data_dir + "/views", &error,
+                                             {.block_cache_mb = 128, .compress = compress});
   if (!views) return fail(error);
 
   prometheus::Registry metrics;

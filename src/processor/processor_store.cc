@@ -6,7 +6,8 @@ namespace parcours::processor {
 
 std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, std::string* error,
                                                      bool compress) {
-  auto db = store::RocksDb::open(path, {"state", "idem", "keys"}, error, 64, false, compress);
+  auto db = store::RocksDb::open(path, {"state", "idem", "keys"}, error,
+                                 {.block_cache_mb = 64, .compress = compress});
   if (!db) return nullptr;
   std::unique_ptr<ProcessorStore> s(new ProcessorStore());
   s->state_ = db->family("state");

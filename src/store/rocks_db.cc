@@ -12,8 +12,7 @@ namespace parcours::store {
 
 std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb, bool derived, bool compress,
-                                       const std::vector<std::string>& scanned_only) {
+                                       const OpenOptions& o) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);
   rocksdb::Options options;
@@ -22,11 +21,12 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   options.IncreaseParallelism(2);
   options.max_open_files = 512;
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(block_cache_mb << 20);
+  table.block_cache = rocksdb::NewLRUCache(o.block_cache_mb << 20);
   rocksdb::ColumnFamilyOptions scanned;
   scanned.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  scanned.compression = compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
-  scanned.write_buffer_size = 32 << 20;
+  scanned.compression = o.compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  scanned.write_buffer_size = o.write_buffer_mb << 20;
+  scanned.max_write_buffer_number = o.write_buffers;
   rocksdb::ColumnFamilyOptions looked_up = scanned;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   looked_up.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -34,21 +34,22 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, looked_up);
   for (const auto& f : families) {
-    const bool scan = std::find(scanned_only.begin(), scanned_only.end(), f) != scanned_only.end();
+    const bool scan =
+        std::find(o.scanned_only.begin(), o.scanned_only.end(), f) != o.scanned_only.end();
     descs.emplace_back(f, scan ? scanned : looked_up);
   }
 
   std::unique_ptr<RocksDb> out(new RocksDb());
   rocksdb::DB* raw = nullptr;
   rocksdb::DBOptions db_options(options);
-  db_options.atomic_flush = derived;
+  db_options.atomic_flush = o.derived;
   const rocksdb::Status s = rocksdb::DB::Open(db_options, path, descs, &out->handles_, &raw);
   if (!s.ok()) {
     if (error) *error = "rocksdb open " + path + ": " + s.ToString();
     return nullptr;
   }
   out->db_.reset(raw);
-  out->derived_ = derived;
+  out->derived_ = o.derived;
   out->names_.push_back(rocksdb::kDefaultColumnFamilyName);
   for (const auto& f : families) out->names_.push_back(f);
   return out;

@@ -21,20 +21,29 @@ namespace parcours::store {
 
 class RocksDb {
  public:
+  struct OpenOptions {
+    std::size_t block_cache_mb = 64;
+    // The store only holds what can be recomputed from Kafka (read models). Its writes then
+    // skip the write-ahead log and the memtables of all families flush together
+    // (atomic_flush): after a crash the store is as of some earlier batch, data and offsets
+    // alike, and re-reads the log from there.
+    bool derived = false;
+    // LZ4 blocks; off, the files hold the stored bytes as they are.
+    bool compress = true;
+    // Every family but these has a Bloom filter, so that a point lookup of an absent key (a
+    // new journey, a new idempotency key) reads no data block.
+    std::vector<std::string> scanned_only = {};
+    // Memtable size per family, and how many memtables a family may hold while older ones are
+    // flushed. A bulk load (rebuild) with larger ones writes fewer level-0 files and compacts
+    // less.
+    std::size_t write_buffer_mb = 32;
+    int write_buffers = 2;
+  };
   // Opens (creating if needed) the database at `path` with the given column families (the
   // default family always exists and holds metadata). nullptr and *error on failure.
-  // `derived`: the store only holds what can be recomputed from Kafka (read models). Its
-  // writes then skip the write-ahead log and the memtables of all families flush together
-  // (atomic_flush): after a crash the store is as of some earlier batch, data and offsets
-  // alike, and re-reads the log from there.
-  // `compress`: LZ4 blocks (default); off, the files hold the stored bytes as they are.
-  // Every family but those in `scanned_only` has a Bloom filter, so that a point lookup of an
-  // absent key (a new journey, a new idempotency key) reads no data block.
   static std::unique_ptr<RocksDb> open(const std::string& path,
                                        const std::vector<std::string>& families, std::string* error,
-                                       std::size_t block_cache_mb = 64, bool derived = false,
-                                       bool compress = true,
-                                       const std::vector<std::string>& scanned_only = {});
+                                       const OpenOptions& options);
   ~RocksDb();
 
   rocksdb::DB* db() { return db_.get(); }
