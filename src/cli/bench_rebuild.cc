@@ -9,10 +9,12 @@
 #include <filesystem>
 #include <iostream>
 #include <random>
+#include <thread>
 
 #include "cli/bench.h"
 #include "cli/journey_generator.h"
 #include "cli/topic_specs.h"
+#include "events/fast_decode.h"
 #include "kafka/partitioner.h"
 #include "kafka/topic_reader.h"
 #include "kafka/transactional_producer.h"
@@ -168,6 +170,40 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
   };
   const double raw = raw_read();
   std::printf("  raw read          %.0f events/s (bare consumer, read_committed)\n", raw);
+  std::fflush(stdout);
+
+  // 2b. A reference between the two: the rebuild's threads reading their partitions and only
+  // decoding each event (the first step of its work), writing nothing.
+  auto decode_read = [&]() -> double {
+    constexpr int kThreads = 2;  // as many as the rebuild's workers
+    std::vector<long> counts(kThreads, 0);
+    std::vector<std::thread> threads;
+    const auto start = Clock::now();
+    for (int w = 0; w < kThreads; ++w) {
+      threads.emplace_back([&, w] {
+        std::vector<kafka::PartitionStart> starts;
+        for (int p = w; p < config.partitions; p += kThreads) {
+          starts.push_back({config.events_topic(), p, kafka::kFromBeginning});
+        }
+        std::string e;
+        auto reader = kafka::TopicReader::create(k, starts, &e, {{"group.id", "bench-decode"}});
+        if (!reader) return;
+        (void)reader->read_to_end([&](const RdKafka::Message& m) {
+          const auto ev = events::decode_record_fast(
+              std::string_view(static_cast<const char*>(m.payload()), m.len()));
+          counts[static_cast<std::size_t>(w)] += ev ? 1 : 0;
+        });
+      });
+    }
+    for (auto& t : threads) t.join();
+    const double secs = std::chrono::duration<double>(Clock::now() - start).count();
+    long n = 0;
+    for (long c : counts) n += c;
+    return static_cast<double>(n) / secs;
+  };
+  const double decoded = decode_read();
+  std::printf("  read and decode   %.0f events/s (2 threads, nothing written: %.2f of raw)\n",
+              decoded, decoded / raw);
   std::fflush(stdout);
 
   // 3. The rebuild, in a child process so that its peak memory is its own.
