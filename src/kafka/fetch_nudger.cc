@@ -1,6 +1,7 @@
 #include "kafka/fetch_nudger.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 namespace parcours::kafka {
 
@@ -17,7 +18,27 @@ FetchNudger::FetchNudger(RdKafka::KafkaConsumer& consumer,
       partitions_(std::move(partitions)),
       // A quarter of the queue: fetching resumes while three quarters are still queued.
       every_messages_(std::max<std::size_t>(1, queue_messages / 4)),
-      every_bytes_(std::max<std::size_t>(1, queue_bytes / 4)) {}
+      every_bytes_(std::max<std::size_t>(1, queue_bytes / 4)),
+      any_partition_(!partitions_.empty()) {}
+
+std::unique_ptr<FetchNudger> FetchNudger::for_consumer(
+    RdKafka::KafkaConsumer& consumer, const RdKafka::Conf& conf,
+    std::vector<std::pair<std::string, int32_t>> partitions) {
+  auto level = [&](const char* name, std::size_t fallback) {
+    std::string v;
+    if (conf.get(name, v) != RdKafka::Conf::CONF_OK) return fallback;
+    return static_cast<std::size_t>(std::strtoull(v.c_str(), nullptr, 10));
+  };
+  return std::make_unique<FetchNudger>(consumer, std::move(partitions),
+                                       level("queued.min.messages", 100000),
+                                       level("queued.max.messages.kbytes", 65536) * 1024);
+}
+
+void FetchNudger::set_partitions(std::vector<std::pair<std::string, int32_t>> partitions) {
+  any_partition_ = !partitions.empty();
+  std::lock_guard lock(mu_);
+  partitions_ = std::move(partitions);
+}
 
 FetchNudger::~FetchNudger() {
   {
@@ -29,7 +50,7 @@ FetchNudger::~FetchNudger() {
 }
 
 void FetchNudger::consumed(std::size_t messages, std::size_t bytes) {
-  if (partitions_.empty()) return;
+  if (!any_partition_) return;
   messages_ += messages;
   bytes_ += bytes;
   if (messages_ < every_messages_ && bytes_ < every_bytes_) return;
@@ -55,9 +76,10 @@ void FetchNudger::loop() {
     wake_.wait(lock, [&] { return pending_ || stop_; });
     if (stop_) return;
     pending_ = false;
-    lock.unlock();
+    if (partitions_.empty()) continue;
     // In turn, so that with several brokers each leader's thread is woken.
-    const auto& [topic, partition] = partitions_[next++ % partitions_.size()];
+    const auto [topic, partition] = partitions_[next++ % partitions_.size()];
+    lock.unlock();
     int64_t low = 0;
     int64_t high = 0;
     (void)consumer_.query_watermark_offsets(topic, partition, &low, &high, kQueryTimeoutMs);

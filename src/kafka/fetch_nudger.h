@@ -14,12 +14,14 @@
 // asks the broker of one of the partitions (in turn) for its watermarks, on a thread of its own
 // so that the reader never waits for the answer. An idle reader sends nothing.
 //
-// Thread-safety: consumed() from the reader's thread; the nudger's own thread only queries.
+// Thread-safety: consumed() and set_partitions() from the reader's thread (a rebalance callback
+// runs on it too); the nudger's own thread only queries.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -37,12 +39,18 @@ class FetchNudger {
   FetchNudger(RdKafka::KafkaConsumer& consumer,
               std::vector<std::pair<std::string, int32_t>> partitions, std::size_t queue_messages,
               std::size_t queue_bytes);
+  // The same, with the queue levels read from the consumer's configuration.
+  static std::unique_ptr<FetchNudger> for_consumer(
+      RdKafka::KafkaConsumer& consumer, const RdKafka::Conf& conf,
+      std::vector<std::pair<std::string, int32_t>> partitions);
   ~FetchNudger();
   FetchNudger(const FetchNudger&) = delete;
   FetchNudger& operator=(const FetchNudger&) = delete;
 
   // The reader took `messages` records of `bytes` bytes from the queue.
   void consumed(std::size_t messages, std::size_t bytes);
+  // The partitions to wake the brokers of (a group consumer's change at each rebalance).
+  void set_partitions(std::vector<std::pair<std::string, int32_t>> partitions);
   // Nudges sent so far (for tests and diagnostics).
   long nudges() const;
 
@@ -50,11 +58,12 @@ class FetchNudger {
   void loop();
 
   RdKafka::KafkaConsumer& consumer_;
-  const std::vector<std::pair<std::string, int32_t>> partitions_;
+  std::vector<std::pair<std::string, int32_t>> partitions_;  // guarded by mu_
   const std::size_t every_messages_;
   const std::size_t every_bytes_;
   std::size_t messages_ = 0;  // taken since the last nudge (reader's thread)
   std::size_t bytes_ = 0;
+  bool any_partition_ = false;  // partitions_ is not empty (reader's thread)
   mutable std::mutex mu_;
   std::condition_variable wake_;
   bool pending_ = false;  // a nudge is asked for

@@ -1,7 +1,6 @@
 #include "kafka/topic_reader.h"
 
 #include <chrono>
-#include <cstdlib>
 
 #include <librdkafka/rdkafka.h>
 
@@ -41,17 +40,9 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     if (error) *error = "assign: " + RdKafka::err2str(code);
     return nullptr;
   }
-  // The queue levels at which librdkafka stops fetching, as finally configured.
-  auto size_of = [&](const char* name, std::size_t fallback) {
-    std::string v;
-    if (conf->get(name, v) != RdKafka::Conf::CONF_OK) return fallback;
-    return static_cast<std::size_t>(std::strtoull(v.c_str(), nullptr, 10));
-  };
   std::vector<std::pair<std::string, int32_t>> partitions;
   for (const auto& s : starts) partitions.emplace_back(s.topic, s.partition);
-  r->nudger_ = std::make_unique<FetchNudger>(*r->consumer_, std::move(partitions),
-                                             size_of("queued.min.messages", 100000),
-                                             size_of("queued.max.messages.kbytes", 65536) * 1024);
+  r->nudger_ = FetchNudger::for_consumer(*r->consumer_, *conf, std::move(partitions));
   return r;
 }
 

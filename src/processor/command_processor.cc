@@ -66,6 +66,7 @@ std::string CommandProcessor::start_clients() {
   if (conf->set("rebalance_cb", rebalance_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
   if (!consumer_) return "commands consumer: " + error;
+  nudger_ = kafka::FetchNudger::for_consumer(*consumer_, *conf, {});
   const auto code = consumer_->subscribe({options_.topics.commands});
   if (code != RdKafka::ERR_NO_ERROR) return "subscribe: " + RdKafka::err2str(code);
   return {};
@@ -107,12 +108,18 @@ void CommandProcessor::on_assign(const std::vector<int32_t>& partitions) {
   }
   owned_.insert(partitions.begin(), partitions.end());
   if (probe_) probe_->owned_partitions(owned_.size());
+  if (nudger_) {
+    std::vector<std::pair<std::string, int32_t>> nudged;
+    for (int32_t p : owned_) nudged.emplace_back(options_.topics.commands, p);
+    nudger_->set_partitions(std::move(nudged));
+  }
   common::log_info("partitions assigned", {{"partitions", partitions}});
   ready_ = true;
 }
 
 void CommandProcessor::on_revoke() {
   owned_.clear();
+  if (nudger_) nudger_->set_partitions({});
   cache_.clear();
   if (probe_) probe_->owned_partitions(0);
 }
@@ -261,6 +268,9 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
       batch.push_back(std::move(m));
     }
     if (!catch_up_error_.empty()) return catch_up_error_;
+    std::size_t bytes = 0;
+    for (const auto& m : batch) bytes += m->len();
+    nudger_->consumed(batch.size(), bytes);
     if (batch.empty()) {
       // Idle: a good moment for the daily deadlines (checked once a minute, or on request).
       const int32_t forced = forced_deadline_day_.exchange(INT32_MIN);
@@ -280,6 +290,7 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     }
     if (!process(batch, &fatal)) return fatal;
   }
+  nudger_.reset();  // its thread queries the consumer
   consumer_->close();
   producer_.reset();
   return {};
