@@ -6,13 +6,13 @@
 #include "kafka/fetch_nudger.h"
 
 #include <gtest/gtest.h>
-#include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
 #include <thread>
+
+#include "support/mock_kafka.h"
 
 namespace parcours::kafka {
 namespace {
@@ -20,18 +20,10 @@ namespace {
 class FetchNudgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-    host_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    ASSERT_NE(host_, nullptr) << err;
-    mock_ = rd_kafka_mock_cluster_new(host_, 1);
-    ASSERT_NE(mock_, nullptr);
-    ASSERT_EQ(rd_kafka_mock_topic_create(mock_, "log", 2, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
+    ASSERT_EQ(kafka_.start("log", 2), "");
     std::unique_ptr<RdKafka::Conf> c(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
     std::string e;
-    ASSERT_EQ(c->set("bootstrap.servers", rd_kafka_mock_cluster_bootstraps(mock_), e),
-              RdKafka::Conf::CONF_OK);
+    ASSERT_EQ(c->set("bootstrap.servers", kafka_.bootstraps(), e), RdKafka::Conf::CONF_OK);
     ASSERT_EQ(c->set("group.id", "nudger-test", e), RdKafka::Conf::CONF_OK);
     ASSERT_EQ(c->set("log_level", "0", e), RdKafka::Conf::CONF_OK);
     // Stop fetching at 100 messages or 1 MiB: a nudge every 25 messages or 256 KiB taken.
@@ -45,8 +37,6 @@ class FetchNudgerTest : public ::testing::Test {
     nudger_.reset();
     if (consumer_) consumer_->close();
     consumer_.reset();
-    if (mock_) rd_kafka_mock_cluster_destroy(mock_);
-    if (host_) rd_kafka_destroy(host_);
   }
 
   // Waits until `want` nudges were sent (or 5 s), and returns the count.
@@ -60,8 +50,7 @@ class FetchNudgerTest : public ::testing::Test {
     return nudger_->nudges();
   }
 
-  rd_kafka_t* host_ = nullptr;
-  rd_kafka_mock_cluster_t* mock_ = nullptr;
+  testing::MockKafka kafka_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<FetchNudger> nudger_;
 };

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "processor/transaction.h"
+#include "support/mock_kafka.h"
 
 namespace parcours::processor {
 namespace {
@@ -28,22 +29,12 @@ constexpr int16_t kAddPartitionsToTxn = 24;
 class MockCluster : public ::testing::Test {
  protected:
   void SetUp() override {
-    char err[256];
-    rd_kafka_conf_t* conf = rd_kafka_conf_new();
-    rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
-    host_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
-    ASSERT_NE(host_, nullptr) << err;
-    mock_ = rd_kafka_mock_cluster_new(host_, 1);
-    ASSERT_NE(mock_, nullptr);
-    ASSERT_EQ(rd_kafka_mock_topic_create(mock_, "events", 4, 1), RD_KAFKA_RESP_ERR_NO_ERROR);
-    settings_.brokers = rd_kafka_mock_cluster_bootstraps(mock_);
+    ASSERT_EQ(kafka_.start("events", 4), "");
+    mock_ = kafka_.cluster();
+    settings_.brokers = kafka_.bootstraps();
     settings_.statistics_interval_ms = 0;
     settings_.passthrough = {"log_level=0", "transaction.timeout.ms=5000",
                              "message.timeout.ms=4000", "retry.backoff.ms=10"};
-  }
-  void TearDown() override {
-    if (mock_) rd_kafka_mock_cluster_destroy(mock_);
-    if (host_) rd_kafka_destroy(host_);
   }
 
   std::unique_ptr<kafka::TransactionalProducer> make(std::string* error) {
@@ -93,7 +84,7 @@ class MockCluster : public ::testing::Test {
     for (const auto& [c, n] : committed) EXPECT_EQ(n, 1) << "command " << c << " committed " << n;
   }
 
-  rd_kafka_t* host_ = nullptr;
+  testing::MockKafka kafka_;
   rd_kafka_mock_cluster_t* mock_ = nullptr;
   kafka::KafkaSettings settings_;
   std::vector<kafka::Failure> failures_;
