@@ -53,7 +53,8 @@ class ViewUpdater {
   rocksdb::WriteBatch batch_;
   // The batch's events, written to batch_ in key order at flush: RocksDB's skip list then
   // inserts each next to the previous one instead of searching from its top (about a fifth of
-  // a rebuild's time went to those searches). bytes_ holds keys and values one after another.
+  // a rebuild's time went to those searches). event_bytes_ holds keys and values one after
+  // another.
   struct PendingEvent {
     std::size_t at;
     std::size_t key_size;

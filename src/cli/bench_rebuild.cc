@@ -13,6 +13,7 @@
 
 #include "cli/bench.h"
 #include "cli/journey_generator.h"
+#include "cli/rebuild.h"
 #include "cli/topic_specs.h"
 #include "events/fast_decode.h"
 #include "kafka/partitioner.h"
@@ -175,14 +176,13 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
   // 2b. A reference between the two: the rebuild's threads reading their partitions and only
   // decoding each event (the first step of its work), writing nothing.
   auto decode_read = [&]() -> double {
-    constexpr int kThreads = 2;  // as many as the rebuild's workers
-    std::vector<long> counts(kThreads, 0);
+    std::vector<long> counts(kRebuildWorkers, 0);
     std::vector<std::thread> threads;
     const auto start = Clock::now();
-    for (int w = 0; w < kThreads; ++w) {
+    for (int w = 0; w < kRebuildWorkers; ++w) {
       threads.emplace_back([&, w] {
         std::vector<kafka::PartitionStart> starts;
-        for (int p = w; p < config.partitions; p += kThreads) {
+        for (int p = w; p < config.partitions; p += kRebuildWorkers) {
           starts.push_back({config.events_topic(), p, kafka::kFromBeginning});
         }
         std::string e;
@@ -202,8 +202,8 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     return static_cast<double>(n) / secs;
   };
   const double decoded = decode_read();
-  std::printf("  read and decode   %.0f events/s (2 threads, nothing written: %.2f of raw)\n",
-              decoded, decoded / raw);
+  std::printf("  read and decode   %.0f events/s (%d threads, nothing written: %.2f of raw)\n",
+              decoded, kRebuildWorkers, decoded / raw);
   std::fflush(stdout);
 
   // 3. The rebuild, in a child process so that its peak memory is its own.

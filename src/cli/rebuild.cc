@@ -14,8 +14,6 @@
 namespace parcours::cli {
 
 namespace {
-// Threads projecting disjoint partition sets, each with its own consumer and WriteBatches.
-constexpr int kRebuildWorkers = 2;
 // Records per WriteBatch and worker. Every journey a batch touches has its state written once
 // per batch: when thousands of journeys are in progress at once, a journey's events are far
 // apart in the log, and larger batches write each state fewer times (at 50,000 journeys in

@@ -9,6 +9,10 @@
 
 namespace parcours::cli {
 
+// Threads projecting disjoint partition sets (partition p to thread p % kRebuildWorkers), each
+// with its own consumer and WriteBatches.
+inline constexpr int kRebuildWorkers = 2;
+
 int rebuild(const common::Config& config, const std::string& out_dir);
 
 }  // namespace parcours::cli

@@ -26,6 +26,7 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     return nullptr;
   }
   std::vector<RdKafka::TopicPartition*> parts;
+  std::vector<std::pair<std::string, int32_t>> partitions;  // the nudger's
   for (const auto& s : starts) {
     // "From the beginning" is asked as offset 0: librdkafka then fetches at once, where the
     // logical BEGINNING first waits for an offset query (about 0.5 s). If the log no longer
@@ -33,6 +34,7 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     const int64_t offset = s.offset == kFromBeginning ? 0 : s.offset;
     parts.push_back(RdKafka::TopicPartition::create(s.topic, s.partition, offset));
     r->track(r->by_topic_[s.topic], s.topic.c_str(), s.partition);
+    partitions.emplace_back(s.topic, s.partition);
   }
   const RdKafka::ErrorCode code = r->consumer_->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
@@ -40,8 +42,6 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     if (error) *error = "assign: " + RdKafka::err2str(code);
     return nullptr;
   }
-  std::vector<std::pair<std::string, int32_t>> partitions;
-  for (const auto& s : starts) partitions.emplace_back(s.topic, s.partition);
   r->nudger_ = FetchNudger::for_consumer(*r->consumer_, *conf, std::move(partitions));
   return r;
 }
