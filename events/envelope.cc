@@ -1,23 +1,11 @@
 #include "events/envelope.h"
 
-#include <sodium.h>
+#include "crypto/sha256.h"
 
 namespace parcours::events {
 
 std::string canonical(const nlohmann::json& value) {
   return value.dump();
-}
-
-std::string sha256_hex(std::string_view bytes) {
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(2 * sizeof out, '0');
-  for (std::size_t i = 0; i < sizeof out; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 0xf];
-  }
-  return hex;
 }
 
 std::string dataschema_of(std::string_view type, int version) {
@@ -45,17 +33,17 @@ nlohmann::json to_envelope(const domain::RecordedEvent& e, std::string_view sour
 }
 
 std::string compute_hash(const nlohmann::json& envelope) {
-  if (!envelope.contains("hash")) return sha256_hex(canonical(envelope));
+  if (!envelope.contains("hash")) return crypto::sha256_hex(canonical(envelope));
   nlohmann::json copy = envelope;
   copy.erase("hash");
-  return sha256_hex(canonical(copy));
+  return crypto::sha256_hex(canonical(copy));
 }
 
 nlohmann::json seal(domain::RecordedEvent& e, std::string_view source) {
   e.id = e.subject + "." + std::to_string(e.seq);
   e.hash.clear();
   nlohmann::json env = to_envelope(e, source);
-  e.hash = sha256_hex(canonical(env));
+  e.hash = crypto::sha256_hex(canonical(env));
   env["hash"] = e.hash;
   return env;
 }

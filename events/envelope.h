@@ -43,8 +43,6 @@ inline constexpr std::string_view kOrgSource = "/parcours/organizations";
 
 // The canonical JSON text of a value (see above).
 std::string canonical(const nlohmann::json& value);
-// Lower-case hex SHA-256 of bytes.
-std::string sha256_hex(std::string_view bytes);
 // "urn:parcours:event:<type>:v1"
 std::string dataschema_of(std::string_view type, int version = 1);
 

@@ -1,6 +1,6 @@
 #include "projections/views_store.h"
 
-#include <sodium.h>
+#include "crypto/sha256.h"
 
 namespace parcours::projections {
 
@@ -108,13 +108,18 @@ namespace parcours::projections {
 
 ViewsStore::Digest ViewsStore::digest() const {
   Digest d;
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
+  crypto::Sha256 hash;
+  // Each piece is hashed behind its length, so that no two different stores feed the same
+  // bytes. Pieces are gathered into 64 KiB runs: one hash update per key or value would cost
+  // more than the hashing.
+  std::string run;
   auto feed = [&](std::string_view bytes) {
-    const std::string len = store::be64(bytes.size());
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(len.data()), len.size());
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(bytes.data()),
-                              bytes.size());
+    run += store::be64(bytes.size());
+    run += bytes;
+    if (run.size() >= (64u << 10)) {
+      hash.update(run);
+      run.clear();
+    }
   };
   const std::pair<const char*, rocksdb::ColumnFamilyHandle*> families[] = {
       {"journeys", journeys_}, {"events", events_}, {"keys", keys_}, {"index", index_}};
@@ -130,13 +135,8 @@ ViewsStore::Digest ViewsStore::digest() const {
     if (cf == events_) d.events = n;
     if (cf == keys_) d.keys = n;
   }
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&st, out);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (unsigned char c : out) {
-    d.sha256.push_back(kHex[c >> 4]);
-    d.sha256.push_back(kHex[c & 0xf]);
-  }
+  hash.update(run);
+  d.sha256 = hash.hex();
   return d;
 }
 
