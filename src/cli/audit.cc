@@ -1,8 +1,13 @@
 #include "cli/audit.h"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -95,76 +100,123 @@ int audit_journey(const common::Config& config, const std::string& journey,
   return breaks ? 1 : 0;
 }
 
+namespace {
+
+struct Break {
+  std::string topic, stream, kind, detail;
+  long seq;
+  int32_t partition;
+  int64_t offset;
+};
+
+// What verifying one partition found. Every stream (a journey, an organisation) lives in one
+// partition, so partitions are verified independently of each other.
+struct PartitionVerdict {
+  std::vector<Break> breaks;  // in offset order
+  long streams = 0;
+  std::string error;  // the partition could not be read to its end
+};
+
+PartitionVerdict verify_partition(const kafka::KafkaSettings& k, const std::string& topic,
+                                  bool journeys, int32_t p, std::atomic<long>& events_read) {
+  PartitionVerdict verdict;
+  const auto& schemas = events::SchemaCatalog::standard();
+  auto reader = kafka::TopicReader::create(k, {{topic, p, kafka::kFromBeginning}}, &verdict.error,
+                                           {{"group.id", "parcours-audit"}});
+  if (!reader) return verdict;
+  std::map<std::string, events::ChainVerifier> chains;
+  std::map<std::string, domain::JourneyState> states;
+  domain::OrgMap orgs;
+  auto s = reader->read_to_end([&](const RdKafka::Message& m) {
+    events_read.fetch_add(1, std::memory_order_relaxed);
+    auto env = nlohmann::json::parse(payload(m), nullptr, false);
+    const std::string stream = env.is_object() ? env.value("subject", "?") : std::string("?");
+    auto report = [&](long seq, std::string kind, std::string detail) {
+      verdict.breaks.push_back(
+          {topic, stream, std::move(kind), std::move(detail), seq, p, m.offset()});
+    };
+    if (env.is_discarded()) return report(0, "undecodable", "not JSON");
+    if (auto b = chains[stream].add(env)) report(b->seq, b->kind, b->detail);
+    if (auto problems = schemas.validate(env); !problems.empty()) {
+      report(env.value("seq", 0L), "schema", problems.front());
+    }
+    auto ev = events::decode(env);
+    if (!ev) return;
+    try {
+      if (journeys) {
+        auto& st = states[stream];
+        domain::evolve(st, *ev);
+        if (st.version != ev->seq) report(ev->seq, "replay", "replayed version differs");
+      } else {
+        domain::evolve_org(orgs, *ev);
+      }
+    } catch (const std::exception& e) {
+      report(ev->seq, "replay", std::string("evolve failed: ") + e.what());
+    }
+  });
+  if (!s.ok()) verdict.error = s.message;
+  verdict.streams = static_cast<long>(chains.size());
+  return verdict;
+}
+
+}  // namespace
+
 int audit_verify(const common::Config& config) {
   const auto k = settings_of(config);
-  struct Break {
-    std::string topic, stream, kind, detail;
-    long seq;
+  struct Work {
+    std::string topic;
+    bool journeys;
     int32_t partition;
-    int64_t offset;
   };
-  std::vector<Break> breaks;
-  long total_events = 0;
-  long streams = 0;
-  const auto& schemas = events::SchemaCatalog::standard();
-  ProgressBar bar("events");
-
+  std::vector<Work> work;
   for (const auto& topic : {config.org_events_topic(), config.events_topic()}) {
-    const bool journeys = topic == config.events_topic();
     const int partitions = kafka::partition_count(k, topic);
     if (partitions <= 0) {
       std::cerr << "parcours audit: topic " << topic << " not found\n";
       return 2;
     }
-    // Partition by partition: every stream lives in one partition, so memory holds one
-    // partition's journeys at a time.
     for (int32_t p = 0; p < partitions; ++p) {
-      std::string error;
-      auto reader = kafka::TopicReader::create(k, {{topic, p, kafka::kFromBeginning}}, &error,
-                                               {{"group.id", "parcours-audit"}});
-      if (!reader) {
-        std::cerr << "parcours audit: " << error << "\n";
-        return 1;
-      }
-      std::map<std::string, events::ChainVerifier> chains;
-      std::map<std::string, domain::JourneyState> states;
-      domain::OrgMap orgs;
-      auto s = reader->read_to_end([&](const RdKafka::Message& m) {
-        ++total_events;
-        bar.update(total_events, 0);
-        auto env = nlohmann::json::parse(payload(m), nullptr, false);
-        const std::string stream = env.is_object() ? env.value("subject", "?") : std::string("?");
-        auto report = [&](long seq, std::string kind, std::string detail) {
-          breaks.push_back({topic, stream, std::move(kind), std::move(detail), seq, p, m.offset()});
-        };
-        if (env.is_discarded()) return report(0, "undecodable", "not JSON");
-        if (auto b = chains[stream].add(env)) report(b->seq, b->kind, b->detail);
-        if (auto problems = schemas.validate(env); !problems.empty()) {
-          report(env.value("seq", 0L), "schema", problems.front());
-        }
-        auto ev = events::decode(env);
-        if (!ev) return;
-        try {
-          if (journeys) {
-            auto& st = states[stream];
-            domain::evolve(st, *ev);
-            if (st.version != ev->seq) report(ev->seq, "replay", "replayed version differs");
-          } else {
-            domain::evolve_org(orgs, *ev);
-          }
-        } catch (const std::exception& e) {
-          report(ev->seq, "replay", std::string("evolve failed: ") + e.what());
-        }
-      });
-      if (!s.ok()) {
-        std::cerr << "parcours audit: " << s.message << "\n";
-        return 1;
-      }
-      streams += static_cast<long>(chains.size());
+      work.push_back({topic, topic == config.events_topic(), p});
     }
   }
-  bar.finish(total_events);
-  nlohmann::json out = {{"events", total_events},
+  // One thread per core, each taking the next partition in line: verifying is CPU-bound
+  // (parsing, schemas, hashing, replay), and a thread holds one partition's streams at a time.
+  std::vector<PartitionVerdict> verdicts(work.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<long> events_read{0};
+  std::atomic<int> running{0};
+  const std::size_t threads =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, work.size());
+  std::vector<std::thread> pool;
+  running = static_cast<int>(threads);
+  for (std::size_t t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < work.size();) {
+        verdicts[i] =
+            verify_partition(k, work[i].topic, work[i].journeys, work[i].partition, events_read);
+      }
+      --running;
+    });
+  }
+  ProgressBar bar("events");
+  while (running > 0) {
+    bar.update(events_read, 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (auto& t : pool) t.join();
+  bar.finish(events_read);
+
+  long streams = 0;
+  std::vector<Break> breaks;
+  for (auto& v : verdicts) {
+    if (!v.error.empty()) {
+      std::cerr << "parcours audit: " << v.error << "\n";
+      return 1;
+    }
+    streams += v.streams;
+    for (auto& b : v.breaks) breaks.push_back(std::move(b));
+  }
+  nlohmann::json out = {{"events", events_read.load()},
                         {"streams", streams},
                         {"ok", breaks.empty()},
                         {"breaks", nlohmann::json::array()}};
