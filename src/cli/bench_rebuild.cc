@@ -57,20 +57,21 @@ std::string run_child(const std::vector<std::string>& argv, long* maxrss_kb, int
   return out;
 }
 
-// kRebuildWorkers threads read the events topic to the end, thread w reading partitions p with
-// p % kRebuildWorkers == w as the rebuild does, each handing every record to its own
+// As many threads as a rebuild has read the events topic to the end, thread w of n reading
+// partitions p with p % n == w as the rebuild does, each handing every record to its own
 // `make_work(w)`, which says whether it counts, then calling `finish(w)`. Returns the count.
 using RecordWork = std::function<bool(const RdKafka::Message&)>;
 long read_in_rebuild_threads(const common::Config& config, const kafka::KafkaSettings& k,
                              const std::string& group,
                              const std::function<RecordWork(int)>& make_work,
                              const std::function<void(int)>& finish = {}) {
-  std::vector<long> counts(kRebuildWorkers, 0);
+  const int workers = default_rebuild_workers(config.partitions);
+  std::vector<long> counts(static_cast<std::size_t>(workers), 0);
   std::vector<std::thread> threads;
-  for (int w = 0; w < kRebuildWorkers; ++w) {
+  for (int w = 0; w < workers; ++w) {
     threads.emplace_back([&, w] {
       std::vector<kafka::PartitionStart> starts;
-      for (int p = w; p < config.partitions; p += kRebuildWorkers) {
+      for (int p = w; p < config.partitions; p += workers) {
         starts.push_back({config.events_topic(), p, kafka::kFromBeginning});
       }
       std::string error;
@@ -121,7 +122,9 @@ double store_in_rebuild_threads(const common::Config& config, const kafka::Kafka
       records.clear();
     }
   };
-  std::vector<Pending> pending(kRebuildWorkers);
+  const int workers = default_rebuild_workers(config.partitions);
+  const std::size_t batch = rebuild_batch(workers);
+  std::vector<Pending> pending(static_cast<std::size_t>(workers));
   return rate_of([&] {
     const long n = read_in_rebuild_threads(
         config, k, "bench-store",
@@ -133,7 +136,7 @@ double store_in_rebuild_threads(const common::Config& config, const kafka::Kafka
             key += store::be64(static_cast<uint64_t>(m.offset()));
             p.records.emplace_back(std::move(key),
                                    std::string(static_cast<const char*>(m.payload()), m.len()));
-            if (p.records.size() == kRebuildBatch) p.write(*db, events);
+            if (p.records.size() == batch) p.write(*db, events);
             return true;
           };
         },
@@ -278,11 +281,11 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     });
   });
   std::printf("  read and decode   %.0f events/s (%d threads, nothing written: %.2f of raw)\n",
-              decoded, kRebuildWorkers, decoded / raw);
+              decoded, default_rebuild_workers(config.partitions), decoded / raw);
   std::fflush(stdout);
   const double stored = store_in_rebuild_threads(config, k, (dir / "stored").string());
   std::printf("  read and store    %.0f events/s (%d threads, bytes as read: %.2f of raw)\n",
-              stored, kRebuildWorkers, stored / raw);
+              stored, default_rebuild_workers(config.partitions), stored / raw);
   std::fflush(stdout);
 
   // 3. The rebuild, in a child process so that its peak memory is its own.

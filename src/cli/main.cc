@@ -77,6 +77,12 @@ int main(int argc, char** argv) {
   std::string rebuild_out;
   rebuild->add_option("--out", rebuild_out, "fresh directory for the rebuilt read models")
       ->required();
+  int rebuild_workers = 0;
+  rebuild
+      ->add_option("--workers", rebuild_workers,
+                   "threads projecting disjoint partitions (default: 2, at most one per "
+                   "partition); they share the batches' records and the prefetch")
+      ->check(CLI::Range(1, 1024));
 
   auto* audit = app.add_subcommand("audit", "read histories and verify hash chains from Kafka");
   audit->require_subcommand(1);
@@ -114,7 +120,7 @@ int main(int argc, char** argv) {
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
   if (bench_rebuild->parsed()) return cli::bench_rebuild(config, bench_options);
   if (bench_asof->parsed()) return cli::bench_asof(config, bench_options);
-  if (rebuild->parsed()) return cli::rebuild(config, rebuild_out);
+  if (rebuild->parsed()) return cli::rebuild(config, rebuild_out, rebuild_workers);
   if (audit_journey->parsed()) return cli::audit_journey(config, audit_id, audit_as_of);
   if (audit_verify->parsed()) return cli::audit_verify(config);
   return 0;

@@ -20,41 +20,57 @@ TINY_QUEUES = [
 ]
 
 
-class LaggingReader(unittest.TestCase):
+class KeptLog(unittest.TestCase):
+    """20,000 events of interleaved journeys, written once by the bench and kept for every test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = Stack(partitions=6)
+        cls.prefix = None
+        out = cls.stack.run("bench", "rebuild", "-n", "20000", "--active", "200", "--keep").stdout
+        cls.prefix = re.search(r"topics kept\s+prefix (\S+)", out).group(1)
+        cls.usual = cls.rebuild()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.cleanup()
+        if cls.prefix:
+            from confluent_kafka.admin import AdminClient
+            a = AdminClient({"bootstrap.servers": BROKERS})
+            names = [t for t in a.list_topics(timeout=10).topics if t.startswith(cls.prefix)]
+            if names:
+                for f in a.delete_topics(names, operation_timeout=30).values():
+                    try:
+                        f.result()
+                    except Exception:  # noqa: BLE001 - best effort
+                        pass
+
+    @classmethod
+    def rebuild(cls, *extra):
+        args = ["rebuild", "--out", os.path.join(cls.stack.tmp, uuid.uuid4().hex[:8]),
+                "--topic-prefix", cls.prefix, *extra]
+        return json.loads(cls.stack.run(*args).stdout)
+
     def test_a_reader_with_tiny_queues_keeps_fetching(self):
-        s = Stack(partitions=2)
-        prefix = None
-        try:
-            # 20,000 events of interleaved journeys, written by the bench and kept.
-            out = s.run("bench", "rebuild", "-n", "20000", "--active", "200", "--keep").stdout
-            prefix = re.search(r"topics kept\s+prefix (\S+)", out).group(1)
+        args = []
+        for p in TINY_QUEUES:
+            args += ["--kafka-prop", p]
+        tiny = self.rebuild(*args)
+        self.assertGreaterEqual(self.usual["events"], 20000)
+        self.assertEqual(tiny["records"], self.usual["records"])
+        self.assertEqual(tiny["digest"], self.usual["digest"])
+        # Without the nudges this took 11 s here; with them, 0.13 s.
+        self.assertLess(tiny["seconds"], 3.0, tiny)
 
-            def rebuild(props):
-                args = ["rebuild", "--out", os.path.join(s.tmp, uuid.uuid4().hex[:8]),
-                        "--topic-prefix", prefix]
-                for p in props:
-                    args += ["--kafka-prop", p]
-                return json.loads(s.run(*args).stdout)
-
-            usual = rebuild([])
-            tiny = rebuild(TINY_QUEUES)
-            self.assertGreaterEqual(usual["events"], 20000)
-            self.assertEqual(tiny["records"], usual["records"])
-            self.assertEqual(tiny["digest"], usual["digest"])
-            # Without the nudges this took 11 s here; with them, 0.13 s.
-            self.assertLess(tiny["seconds"], 3.0, tiny)
-        finally:
-            s.cleanup()
-            if prefix:
-                from confluent_kafka.admin import AdminClient
-                a = AdminClient({"bootstrap.servers": BROKERS})
-                names = [t for t in a.list_topics(timeout=10).topics if t.startswith(prefix)]
-                if names:
-                    for f in a.delete_topics(names, operation_timeout=30).values():
-                        try:
-                            f.result()
-                        except Exception:  # noqa: BLE001 - best effort
-                            pass
+    def test_any_number_of_workers_rebuilds_the_same_read_models(self):
+        # The log has 6 partitions: 1 worker reads them all, 4 read uneven shares, 6 one each,
+        # and 20 are capped at one per partition.
+        self.assertEqual(self.usual["workers"], 2)
+        for workers in (1, 4, 6, 20):
+            got = self.rebuild("--workers", str(workers))
+            self.assertEqual(got["workers"], min(workers, 6))
+            self.assertEqual(got["records"], self.usual["records"], workers)
+            self.assertEqual(got["digest"], self.usual["digest"], workers)
 
 
 if __name__ == "__main__":
