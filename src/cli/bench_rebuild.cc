@@ -22,7 +22,7 @@
 #include "kafka/partitioner.h"
 #include "kafka/topic_reader.h"
 #include "kafka/transactional_producer.h"
-#include "store/rocks_db.h"
+#include "projections/views_store.h"
 
 namespace parcours::cli {
 
@@ -57,15 +57,14 @@ std::string run_child(const std::vector<std::string>& argv, long* maxrss_kb, int
   return out;
 }
 
-// As many threads as a rebuild has read the events topic to the end, thread w of n reading
-// partitions p with p % n == w as the rebuild does, each handing every record to its own
+// `workers` threads read the events topic to the end, thread w reading partitions p with
+// p % workers == w as the rebuild does, each handing every record to its own
 // `make_work(w)`, which says whether it counts, then calling `finish(w)`. Returns the count.
 using RecordWork = std::function<bool(const RdKafka::Message&)>;
 long read_in_rebuild_threads(const common::Config& config, const kafka::KafkaSettings& k,
-                             const std::string& group,
+                             int workers, const std::string& group,
                              const std::function<RecordWork(int)>& make_work,
                              const std::function<void(int)>& finish = {}) {
-  const int workers = default_rebuild_workers(config.partitions);
   std::vector<long> counts(static_cast<std::size_t>(workers), 0);
   std::vector<std::thread> threads;
   for (int w = 0; w < workers; ++w) {
@@ -96,52 +95,48 @@ double rate_of(const std::function<long()>& run) {
   return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// The read-and-store reference: every record's bytes put under its journey and offset (as the
-// events family keys a journey's events), in sorted batches of the rebuild's size, into a
-// store opened as the rebuild opens its own. Records per second, until the memtables are
-// flushed.
+// The read-and-store reference: every record's bytes put in the events family of a store
+// opened as the rebuild opens its own, under its journey and offset (in place of the seq, which
+// only decoding would give), in sorted batches of the rebuild's size. Records per second, until
+// the memtables are flushed.
 double store_in_rebuild_threads(const common::Config& config, const kafka::KafkaSettings& k,
-                                const std::string& path) {
+                                int workers, const std::string& path) {
   std::string error;
-  auto tuning = rebuild_store_tuning(config.rocksdb_compression != "none");
-  tuning.derived = true;
-  tuning.scanned_only = {"events"};
-  auto db = store::RocksDb::open(path, {"events"}, &error, tuning);
-  if (!db) {
+  auto views = projections::ViewsStore::open(
+      path, &error, rebuild_store_tuning(config.rocksdb_compression != "none"));
+  if (!views) {
     std::cerr << "bench: " << error << "\n";
     return 0;
   }
-  rocksdb::ColumnFamilyHandle* events = db->family("events");
   struct Pending {
     std::vector<std::pair<std::string, std::string>> records;
-    void write(store::RocksDb& to, rocksdb::ColumnFamilyHandle* cf) {
+    void write(projections::ViewsStore& to) {
       std::sort(records.begin(), records.end());
       rocksdb::WriteBatch batch;
-      for (const auto& [key, value] : records) (void)batch.Put(cf, key, value);
-      (void)to.write(batch);
+      for (const auto& [key, value] : records) (void)batch.Put(to.events_cf(), key, value);
+      (void)to.db().write(batch);
       records.clear();
     }
   };
-  const int workers = default_rebuild_workers(config.partitions);
   const std::size_t batch = rebuild_batch(workers);
   std::vector<Pending> pending(static_cast<std::size_t>(workers));
   return rate_of([&] {
     const long n = read_in_rebuild_threads(
-        config, k, "bench-store",
+        config, k, workers, "bench-store",
         [&](int w) -> RecordWork {
           return [&, w](const RdKafka::Message& m) {
             Pending& p = pending[static_cast<std::size_t>(w)];
-            std::string key = m.key() ? *m.key() : std::string();
-            key.push_back('\0');
-            key += store::be64(static_cast<uint64_t>(m.offset()));
+            std::string key;
+            projections::ViewsStore::append_event_key(key, m.key() ? *m.key() : std::string(),
+                                                      m.offset());
             p.records.emplace_back(std::move(key),
                                    std::string(static_cast<const char*>(m.payload()), m.len()));
-            if (p.records.size() == batch) p.write(*db, events);
+            if (p.records.size() == batch) p.write(*views);
             return true;
           };
         },
-        [&](int w) { pending[static_cast<std::size_t>(w)].write(*db, events); });
-    (void)db->db()->Flush(rocksdb::FlushOptions(), events);
+        [&](int w) { pending[static_cast<std::size_t>(w)].write(*views); });
+    (void)views->db().db()->Flush(rocksdb::FlushOptions(), views->events_cf());
     return n;
   });
 }
@@ -271,8 +266,9 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
   // rebuild's work); then each only stores its records' bytes in RocksDB as the rebuild opens
   // it, decoding nothing (the last step). Each is a floor under any rebuild that decodes, or
   // that keeps, every event.
+  const int workers = rebuild_workers(0, config.partitions);
   const double decoded = rate_of([&] {
-    return read_in_rebuild_threads(config, k, "bench-decode", [](int) -> RecordWork {
+    return read_in_rebuild_threads(config, k, workers, "bench-decode", [](int) -> RecordWork {
       return [](const RdKafka::Message& m) {
         return events::decode_record_fast(
                    std::string_view(static_cast<const char*>(m.payload()), m.len()))
@@ -281,11 +277,11 @@ int bench_rebuild(common::Config config, const BenchOptions& options) {
     });
   });
   std::printf("  read and decode   %.0f events/s (%d threads, nothing written: %.2f of raw)\n",
-              decoded, default_rebuild_workers(config.partitions), decoded / raw);
+              decoded, workers, decoded / raw);
   std::fflush(stdout);
-  const double stored = store_in_rebuild_threads(config, k, (dir / "stored").string());
+  const double stored = store_in_rebuild_threads(config, k, workers, (dir / "stored").string());
   std::printf("  read and store    %.0f events/s (%d threads, bytes as read: %.2f of raw)\n",
-              stored, default_rebuild_workers(config.partitions), stored / raw);
+              stored, workers, stored / raw);
   std::fflush(stdout);
 
   // 3. The rebuild, in a child process so that its peak memory is its own.

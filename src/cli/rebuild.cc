@@ -66,8 +66,8 @@ double process_cpu_seconds() {
 
 }  // namespace
 
-int default_rebuild_workers(int partitions) {
-  return std::clamp(kRebuildWorkers, 1, std::max(1, partitions));
+int rebuild_workers(int requested, int partitions) {
+  return std::clamp(requested > 0 ? requested : kRebuildWorkers, 1, std::max(1, partitions));
 }
 
 std::size_t rebuild_batch(int workers) {
@@ -82,9 +82,7 @@ store::RocksDb::OpenOptions rebuild_store_tuning(bool compress) {
 }
 
 int rebuild(const common::Config& config, const std::string& out_dir, int workers) {
-  // A worker beyond one per partition would have nothing to read.
-  workers = workers <= 0 ? default_rebuild_workers(config.partitions)
-                         : std::clamp(workers, 1, std::max(1, config.partitions));
+  workers = rebuild_workers(workers, config.partitions);
   std::error_code ec;
   if (std::filesystem::exists(out_dir, ec) && !std::filesystem::is_empty(out_dir, ec)) {
     std::cerr << "parcours rebuild: " << out_dir

@@ -18,8 +18,9 @@ namespace parcours::cli {
 // times the CPU of two with 5,000 journeys in progress, but 2.2 times with 50,000, since their
 // smaller batches write each state more often.
 inline constexpr int kRebuildWorkers = 2;
-// kRebuildWorkers, but at most one per partition.
-int default_rebuild_workers(int partitions);
+// The workers a rebuild runs: `requested`, or kRebuildWorkers if it is 0 or less, and never
+// more than one per partition (a worker beyond that would have nothing to read).
+int rebuild_workers(int requested, int partitions);
 
 // Records in WriteBatches at once, across all workers. Every journey a batch touches has its
 // state written once per batch: when thousands of journeys are in progress at once, a
@@ -37,7 +38,7 @@ store::RocksDb::OpenOptions rebuild_store_tuning(bool compress);
 
 // Prints, as JSON: the digest and counts of the rebuilt read models, the workers, the
 // projection's time ("seconds") and the CPU the process spent in it ("cpu_seconds", all
-// threads), and its peak resident set. `workers` <= 0: default_rebuild_workers.
+// threads), and its peak resident set. `workers`: see rebuild_workers.
 int rebuild(const common::Config& config, const std::string& out_dir, int workers = 0);
 
 }  // namespace parcours::cli
