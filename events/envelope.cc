@@ -5,7 +5,10 @@
 namespace parcours::events {
 
 std::string canonical(const nlohmann::json& value) {
-  return value.dump();
+  // Never throws: a string that is not UTF-8 (which only a bug could produce, since every
+  // client text was parsed as JSON) is written with U+FFFD in place of its bad bytes, and the
+  // hash covers exactly what is written.
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string dataschema_of(std::string_view type, int version) {

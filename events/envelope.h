@@ -41,7 +41,8 @@ inline constexpr std::string_view kZeroHash =
 inline constexpr std::string_view kJourneySource = "/parcours/journeys";
 inline constexpr std::string_view kOrgSource = "/parcours/organizations";
 
-// The canonical JSON text of a value (see above).
+// The canonical JSON text of a value (see above). Never throws: invalid UTF-8 in a string is
+// written as U+FFFD. Every encoder of a record value uses it.
 std::string canonical(const nlohmann::json& value);
 // "urn:parcours:event:<type>:v1"
 std::string dataschema_of(std::string_view type, int version = 1);

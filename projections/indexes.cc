@@ -121,6 +121,10 @@ std::string exit_prefix(const std::string& siae, int year) {
   return k;
 }
 
+std::string lookup_prefix(const std::string& hash) {
+  return join_key({"lookup/" + hash, ""});
+}
+
 std::string refusal_prefix(const std::string& siae) {
   std::string k = "refusal/" + siae;
   k.push_back('\0');

@@ -7,6 +7,10 @@
 //   refusal/<siae>\0<journey>\0<candidature>       refusal reasons, by SIAE
 //   diag/<prescriber>\0<date>\0<journey>\0<diag>   eligibility diagnoses and whether a hire used
 //   them
+//   lookup/<hash>\0<journey>                       keyed hashes of the person's proofs of
+//                                                  identity (POST /v1/journeys/lookup); written
+//                                                  from the keys topic, not from the state, and
+//                                                  deleted with the key by the erasure
 //
 // index_entries() is a pure function of the state: the projector writes the difference between
 // the entries of a journey before and after each batch, so the indexes of a rebuilt replica and
@@ -32,5 +36,6 @@ std::string cand_prefix(const std::string& org, const std::string& state = "");
 std::string exit_prefix(const std::string& siae, int year);
 std::string refusal_prefix(const std::string& siae);
 std::string diag_prefix(const std::string& prescriber);
+std::string lookup_prefix(const std::string& hash);
 
 }  // namespace parcours::projections

@@ -22,6 +22,10 @@ struct RenderOptions {
   std::string reader_org;         // "" for admin
   // Masks an organisation id for this reader (sensitive prescriber kinds become "OTHER").
   std::function<std::string(const std::string& org)> org_label;
+  // Opens a sealed free text of the journey (JourneyState::sealed_texts); null when it cannot
+  // (no key: erased, or not given). Free text is shown under the rules of its part: diagnosis
+  // notes like the diagnosis's details, the rest to whoever reads the journey.
+  std::function<nlohmann::json(const nlohmann::json& sealed)> open_text;
 };
 
 nlohmann::json render_journey(const domain::JourneyState& s, const RenderOptions& o);

@@ -47,6 +47,17 @@ domain::JourneyState& ViewUpdater::state(const std::string& id) {
   return dirty_.emplace(id, std::move(s)).first->second;
 }
 
+std::vector<std::string> ViewUpdater::lookup_hashes(const std::optional<nlohmann::json>& record) {
+  std::vector<std::string> out;
+  if (!record || !record->is_object()) return out;
+  auto it = record->find("lookup");
+  if (it == record->end() || !it->is_array()) return out;
+  for (const auto& h : *it) {
+    if (h.is_string() && h.get_ref<const std::string&>().size() == 64) out.push_back(h);
+  }
+  return out;
+}
+
 void ViewUpdater::add(const RdKafka::Message& m) {
   ++pending_;
   const Source source = source_of(m);
@@ -61,10 +72,26 @@ void ViewUpdater::add(const RdKafka::Message& m) {
     const std::string journey = m.key() ? *m.key() : std::string();
     if (journey.empty()) return;
     ++stats_.keys;
+    // The lookup index follows the key: the entries of the record it replaces go, its own come.
+    std::optional<nlohmann::json> previous;
+    if (auto it = keys_in_batch_.find(journey); it != keys_in_batch_.end()) {
+      previous = it->second;
+    } else {
+      previous = store_.wrapped_key(journey);
+    }
+    for (const auto& hash : lookup_hashes(previous)) {
+      (void)batch_.Delete(store_.index_cf(), lookup_prefix(hash) + journey);
+    }
     if (!m.payload()) {
       (void)batch_.Delete(store_.keys_cf(), journey);
+      keys_in_batch_[journey] = std::nullopt;
     } else {
+      auto record = nlohmann::json::parse(value, nullptr, false);
+      for (const auto& hash : lookup_hashes(record)) {
+        (void)batch_.Put(store_.index_cf(), lookup_prefix(hash) + journey, "");
+      }
       (void)batch_.Put(store_.keys_cf(), journey, rocksdb::Slice(value.data(), value.size()));
+      keys_in_batch_[journey] = std::move(record);
     }
     return;
   }
@@ -179,6 +206,7 @@ bool ViewUpdater::flush() {
   event_bytes_.clear();
   dirty_.clear();
   before_.clear();
+  keys_in_batch_.clear();
   pending_ = 0;
   return ok;
 }

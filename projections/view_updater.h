@@ -45,6 +45,8 @@ class ViewUpdater {
   enum Source { kEvents, kKeys, kAccess, kOther };
   Source source_of(const RdKafka::Message& m);
   domain::JourneyState& state(const std::string& id);
+  // The keyed hashes a keys-topic record carries for the lookup index (none for a tombstone).
+  static std::vector<std::string> lookup_hashes(const std::optional<nlohmann::json>& record);
 
   ViewsStore& store_;
   std::string events_topic_;
@@ -63,6 +65,8 @@ class ViewUpdater {
   std::string event_bytes_;
   std::vector<PendingEvent> events_;
   std::unordered_map<std::string, domain::JourneyState> dirty_;
+  // Keys-topic records of this batch (nullopt: tombstone), for the lookup index.
+  std::unordered_map<std::string, std::optional<nlohmann::json>> keys_in_batch_;
   // The index entries of each dirty journey before this batch, to write only the difference
   // (absent: the journey did not exist).
   std::unordered_map<std::string, IndexEntries> before_;

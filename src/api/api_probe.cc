@@ -24,7 +24,15 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
       lag_(prometheus::BuildGauge()
                .Name("parcours_projector_lag_records")
                .Help("Journey events not yet applied to the read models, per partition")
-               .Register(registry)) {}
+               .Register(registry)) {
+  access_failures_ = &prometheus::BuildCounter()
+                          .Name("parcours_access_log_failures_total")
+                          .Help(
+                              "Access-log entries the broker did not take (a read of personal "
+                              "data that could not be logged was not served)")
+                          .Register(registry)
+                          .Add({});
+}
 
 void ApiProbe::request(const std::string& route, int status, double seconds) {
   std::lock_guard lock(mu_);
@@ -41,6 +49,14 @@ void ApiProbe::command_latency(const std::string& type, double seconds) {
   auto& h = command_handles_[type];
   if (!h) h = &command_seconds_.Add({{"type", type}}, kLatency);
   h->Observe(seconds);
+}
+
+void ApiProbe::access_log_failures(long total) {
+  std::lock_guard lock(mu_);
+  if (total > access_failures_seen_) {
+    access_failures_->Increment(static_cast<double>(total - access_failures_seen_));
+    access_failures_seen_ = total;
+  }
 }
 
 void ApiProbe::projector_lag(int partition, double records) {

@@ -21,6 +21,9 @@ class ApiProbe {
   void command_latency(const std::string& type, double seconds);
   // parcours_projector_lag_records{partition}
   void projector_lag(int partition, double records);
+  // parcours_access_log_failures_total: access-log entries the broker did not take, from the
+  // access log's running total.
+  void access_log_failures(long total);
 
   prometheus::Registry& registry() { return registry_; }
 
@@ -35,6 +38,8 @@ class ApiProbe {
   std::map<std::string, prometheus::Histogram*> seconds_handles_;
   std::map<std::string, prometheus::Histogram*> command_handles_;
   std::map<int, prometheus::Gauge*> lag_handles_;
+  prometheus::Counter* access_failures_ = nullptr;
+  long access_failures_seen_ = 0;
 };
 
 }  // namespace parcours::api

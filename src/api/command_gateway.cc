@@ -15,13 +15,6 @@ class CommandGateway::Delivery : public RdKafka::DeliveryReportCb {
  public:
   explicit Delivery(CommandGateway* g) : g_(g) {}
   void dr_cb(RdKafka::Message& m) override {
-    if (m.msg_opaque() == nullptr) {  // an access-log entry
-      if (m.err() != RdKafka::ERR_NO_ERROR) {
-        ++g_->access_failures_;
-        common::log_error("access log entry not written", {{"error", m.errstr()}});
-      }
-      return;
-    }
     if (m.err() == RdKafka::ERR_NO_ERROR) {
       delete static_cast<std::string*>(m.msg_opaque());
       return;
@@ -138,23 +131,6 @@ void CommandGateway::submit(processor::CommandRecord cmd, Done done) {
     finish(cmd.request_id, 503,
            {{"code", "unavailable"},
             {"detail", "the command could not be queued: " + RdKafka::err2str(code)}});
-  }
-}
-
-void CommandGateway::log_access(const std::string& journey_id, const nlohmann::json& entry) {
-  if (!producer_ || options_.access_topic.empty()) return;
-  const std::string value = entry.dump();
-  RdKafka::ErrorCode code;
-  for (int attempt = 0;; ++attempt) {
-    code = producer_->produce(options_.access_topic, RdKafka::Topic::PARTITION_UA,
-                              RdKafka::Producer::RK_MSG_COPY, const_cast<char*>(value.data()),
-                              value.size(), journey_id.data(), journey_id.size(), 0, nullptr);
-    if (code != RdKafka::ERR__QUEUE_FULL || attempt > 100) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (code != RdKafka::ERR_NO_ERROR) {
-    ++access_failures_;
-    common::log_error("access log entry not queued", {{"error", RdKafka::err2str(code)}});
   }
 }
 

@@ -44,7 +44,6 @@ struct GatewayOptions {
   int reply_partitions = 3;
   std::string instance_id;
   std::chrono::milliseconds reply_timeout{10000};
-  std::string access_topic;  // where reads of journeys are logged
 };
 
 class CommandGateway {
@@ -61,11 +60,6 @@ class CommandGateway {
 
   // Fills reply_to, reply_partition and request_id, produces the command, calls `done` later.
   void submit(processor::CommandRecord cmd, Done done);
-
-  // Appends an entry to the access log (key = journey id). Asynchronous; a failure to write is
-  // counted and logged (never silent).
-  void log_access(const std::string& journey_id, const nlohmann::json& entry);
-  long access_log_failures() const { return access_failures_.load(); }
 
   std::size_t pending() const;
   bool healthy() const { return healthy_.load(); }
@@ -90,7 +84,6 @@ class CommandGateway {
   std::atomic<long> next_request_{0};
   std::atomic<bool> stop_{false};
   std::atomic<bool> healthy_{false};
-  std::atomic<long> access_failures_{0};
   std::thread thread_;
 };
 

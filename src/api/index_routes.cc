@@ -76,7 +76,9 @@ void Api::get_candidatures(const http::Request& req, const Caller& caller, const
     }
     after = *decoded;
   }
-  const auto label = org_labeller(caller, caller.reader.admin || caller.reader.auditor);
+  const bool sees_all = caller.reader.admin ||
+                        (caller.reader.org && caller.reader.org->kind == domain::OrgKind::auditor);
+  const auto label = org_labeller(caller, sees_all);
   nlohmann::json items = nlohmann::json::array();
   std::string last;
   bool more = false;
@@ -93,6 +95,11 @@ void Api::get_candidatures(const http::Request& req, const Caller& caller, const
                       last = key;
                       return true;
                     });
+  // Each journey of the page is read: its access log says so (JOURNEY §6).
+  for (const auto& item : items) {
+    log_read(caller, item.value("journey_id", ""), "candidatures", true,
+             {{"candidature_id", item.value("candidature_id", "")}, {"list_of", org}});
+  }
   respond(json_response(200, {{"items", items},
                               {"next_cursor", more ? nlohmann::json(auth::base64url(last))
                                                    : nlohmann::json(nullptr)}}));
@@ -109,14 +116,16 @@ void Api::get_pass(const Caller& caller, const std::string& number, http::Respon
                         {"end", v["end"]},
                         {"status", pass_status(v, today())},
                         {"suspensions", v["suspensions"]}};
-  if (auto state = deps_.views->journey(v["journey_id"].get<std::string>())) {
-    if (journey_read_grant(caller.reader, *state).allowed()) out["journey_id"] = v["journey_id"];
+  const std::string journey = v.value("journey_id", "");
+  if (auto state = deps_.views->journey(journey)) {
+    if (journey_read_grant(caller.reader, *state).allowed()) out["journey_id"] = journey;
   }
+  log_read(caller, journey, "pass", true, {{"number", number}});
   respond(json_response(200, out));
 }
 
 void Api::get_passes(const http::Request& req, const Caller& caller, http::Responder respond) {
-  const bool all = caller.reader.admin || caller.reader.auditor ||
+  const bool all = caller.reader.admin ||
                    (caller.reader.org && caller.reader.org->kind == domain::OrgKind::auditor);
   const bool ddets = caller.reader.org && caller.reader.org->kind == domain::OrgKind::ddets;
   if (!all && !ddets) {
@@ -153,6 +162,10 @@ void Api::get_passes(const http::Request& req, const Caller& caller, http::Respo
         last = key;
         return true;
       });
+  for (const auto& item : items) {
+    log_read(caller, item.value("journey_id", ""), "passes", true,
+             {{"number", item.value("number", "")}});
+  }
   respond(json_response(200, {{"items", items},
                               {"next_cursor", more ? nlohmann::json(auth::base64url(last))
                                                    : nlohmann::json(nullptr)}}));

@@ -4,13 +4,14 @@
 
 namespace parcours::api {
 
-bool RateLimiter::allow(const std::string& key, std::chrono::steady_clock::time_point now) {
-  if (rate_ <= 0) return true;
-  std::lock_guard lock(mu_);
-  // Forget idle callers now and then, so the map does not grow without bound.
+RateLimiter::Bucket& RateLimiter::refill(const std::string& key,
+                                         std::chrono::steady_clock::time_point now) {
+  // Forget callers whose bucket is full again now and then, so the map does not grow without
+  // bound: a forgotten bucket comes back full, exactly as it would have been.
   if (now - last_sweep_ > std::chrono::minutes(1)) {
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-      it = now - it->second.last > std::chrono::minutes(5) ? buckets_.erase(it) : std::next(it);
+      const double elapsed = std::chrono::duration<double>(now - it->second.last).count();
+      it = it->second.tokens + elapsed * rate_ >= burst_ ? buckets_.erase(it) : std::next(it);
     }
     last_sweep_ = now;
   }
@@ -21,9 +22,22 @@ bool RateLimiter::allow(const std::string& key, std::chrono::steady_clock::time_
     b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
     b.last = now;
   }
+  return b;
+}
+
+bool RateLimiter::allow(const std::string& key, std::chrono::steady_clock::time_point now) {
+  if (rate_ <= 0) return true;
+  std::lock_guard lock(mu_);
+  Bucket& b = refill(key, now);
   if (b.tokens < 1) return false;
   b.tokens -= 1;
   return true;
+}
+
+bool RateLimiter::peek(const std::string& key, std::chrono::steady_clock::time_point now) {
+  if (rate_ <= 0) return true;
+  std::lock_guard lock(mu_);
+  return refill(key, now).tokens >= 1;
 }
 
 }  // namespace parcours::api

@@ -17,14 +17,18 @@ class RateLimiter {
   RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
 
   // Takes one token for `key`; false if there is none left.
-  bool allow(const std::string& key, std::chrono::steady_clock::time_point now =
-                                         std::chrono::steady_clock::now());
+  bool allow(const std::string& key,
+             std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
+  // Is there a token for `key`? Takes none (a cost charged afterwards, with allow()).
+  bool peek(const std::string& key,
+            std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   struct Bucket {
     double tokens;
     std::chrono::steady_clock::time_point last;
   };
+  Bucket& refill(const std::string& key, std::chrono::steady_clock::time_point now);
   double rate_;
   double burst_;
   std::mutex mu_;

@@ -6,10 +6,11 @@
 //       identity          only with share_identity consent (for it or "*"), or as the author
 //                         of OpenJourney
 //       diagnosis details an SIAE sees a prescriber's criteria only with share_diagnosis consent
-//   anyone else                                           403 forbidden
+//   anyone else                                           nothing: 404, as for an unknown id
 // Organisations of sensitive prescriber kinds (SPIP, PJJ, CSAPA, ...) appear to every other
 // organisation as "OTHER" (seed004:L1641-1644). A withdrawn consent holds for every later read:
-// consents are evaluated on the state at read time.
+// consents are evaluated on the state at read time. The rules on identity and details are the
+// domain's (domain/access.h), shared with RecordConsent.
 #pragma once
 
 #include <optional>
@@ -24,8 +25,8 @@ struct Reader {
   std::string sub;
   std::string org_id;                       // "" for an admin without organisation
   std::optional<domain::Organization> org;  // registry entry (active), if any
-  bool admin = false;                       // token role "admin"
-  bool auditor = false;                     // token role "auditor" or an auditor organisation
+  bool admin = false;    // token role "admin", from the platform organisation (caller.h)
+  bool auditor = false;  // token role "auditor", from an auditor organisation
 };
 
 enum class ReadScope { none, involved, everything };
@@ -33,14 +34,11 @@ enum class ReadScope { none, involved, everything };
 struct ReadGrant {
   ReadScope scope = ReadScope::none;
   bool identity = false;          // the person's identity may be shown
-  bool diagnosis_details = true;  // criteria, barriers of diagnoses made by others
+  bool diagnosis_details = true;  // criteria, barriers, notes of diagnoses made by others
   bool events = false;            // the raw event log (auditors, admin, DDETS)
   bool allowed() const { return scope != ReadScope::none; }
 };
 
 ReadGrant journey_read_grant(const Reader& reader, const domain::JourneyState& s);
-
-// Is the consent of `scope` in force for `org` (the last consent recorded for that org or "*")?
-bool consent_given(const domain::JourneyState& s, const std::string& scope, const std::string& org);
 
 }  // namespace parcours::api

@@ -49,6 +49,21 @@ void VersionWaiters::expire(std::chrono::steady_clock::time_point now) {
   for (auto& cb : fire) cb(false);
 }
 
+bool VersionWaiters::reserve(const std::string& owner, std::size_t max) {
+  std::lock_guard lock(mu_);
+  auto& n = per_owner_[owner];
+  if (n >= max) return false;
+  ++n;
+  return true;
+}
+
+void VersionWaiters::release(const std::string& owner) {
+  std::lock_guard lock(mu_);
+  auto it = per_owner_.find(owner);
+  if (it == per_owner_.end()) return;
+  if (--it->second == 0) per_owner_.erase(it);
+}
+
 std::size_t VersionWaiters::size() const {
   std::lock_guard lock(mu_);
   return waits_.size();

@@ -2,7 +2,8 @@
 // projector has applied version N of the journey.
 //
 // The projector calls notify() after each written batch; expire() (called periodically)
-// answers the waits that ran out of time.
+// answers the waits that ran out of time. Callbacks run on the thread that calls notify() or
+// expire(): they must only hand the work on (Api defers it to a worker).
 //
 // Thread-safety: every member may be called from any thread.
 #pragma once
@@ -29,6 +30,10 @@ class VersionWaiters {
   // Fires callbacks of journey `id` whose version is <= `version`.
   void reached(const std::string& id, long version);
   void expire(std::chrono::steady_clock::time_point now);
+  // Caps the waits of one owner (an organisation): takes a slot, false if `max` are taken.
+  // The owner gives it back with release() when its wait ends.
+  bool reserve(const std::string& owner, std::size_t max);
+  void release(const std::string& owner);
   std::size_t size() const;
 
  private:
@@ -39,6 +44,7 @@ class VersionWaiters {
   };
   mutable std::mutex mu_;
   std::multimap<std::string, Wait> waits_;
+  std::map<std::string, std::size_t> per_owner_;
 };
 
 }  // namespace parcours::api

@@ -74,9 +74,12 @@ struct CtxDeleter {
 // alg of a key: RS256 for RSA, EdDSA for Ed25519; "" otherwise.
 std::string alg_of(EVP_PKEY* k) {
   switch (EVP_PKEY_base_id(k)) {
-    case EVP_PKEY_RSA: return "RS256";
-    case EVP_PKEY_ED25519: return "EdDSA";
-    default: return "";
+    case EVP_PKEY_RSA:
+      return "RS256";
+    case EVP_PKEY_ED25519:
+      return "EdDSA";
+    default:
+      return "";
   }
 }
 
@@ -95,9 +98,8 @@ std::optional<JwtVerifier> JwtVerifier::create(JwtOptions options, std::string* 
   }
   JwtVerifier v(std::move(options));
   if (!v.options_.public_key_pem.empty()) {
-    std::unique_ptr<BIO, BioDeleter> bio(
-        BIO_new_mem_buf(v.options_.public_key_pem.data(),
-                        static_cast<int>(v.options_.public_key_pem.size())));
+    std::unique_ptr<BIO, BioDeleter> bio(BIO_new_mem_buf(
+        v.options_.public_key_pem.data(), static_cast<int>(v.options_.public_key_pem.size())));
     auto key = std::make_shared<PublicKey>();
     key->pkey = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     if (!key->pkey || alg_of(key->pkey).empty()) {
@@ -109,6 +111,14 @@ std::optional<JwtVerifier> JwtVerifier::create(JwtOptions options, std::string* 
   }
   if (v.options_.hs256_secret.empty() && !v.key_) {
     if (error) *error = "configure PARCOURS_JWT_SECRET (HS256) or a JWT public key";
+    return std::nullopt;
+  }
+  // An identity provider signs tokens for many services: without iss and aud, a token it
+  // issued for another service would open this one.
+  if (v.key_ && (v.options_.issuer.empty() || v.options_.audience.empty())) {
+    if (error) {
+      *error = "a JWT public key needs PARCOURS_JWT_ISSUER and PARCOURS_JWT_AUDIENCE";
+    }
     return std::nullopt;
   }
   return v;
@@ -125,8 +135,7 @@ bool JwtVerifier::verify_signature(const std::string& alg, std::string_view sign
   std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
   const EVP_MD* md = alg == "RS256" ? EVP_sha256() : nullptr;  // Ed25519 hashes internally
   if (EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, key_->pkey) != 1) return false;
-  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()),
-                          sig.size(),
+  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(sig.data()), sig.size(),
                           reinterpret_cast<const unsigned char*>(signing_input.data()),
                           signing_input.size()) == 1;
 }
@@ -139,8 +148,8 @@ std::string sign_with_private_key(const nlohmann::json& claims, const std::strin
   const std::string alg = alg_of(k);
   std::string out;
   if (!alg.empty()) {
-    const std::string input = base64url(nlohmann::json{{"alg", alg}, {"typ", "JWT"}}.dump()) +
-                              "." + base64url(claims.dump());
+    const std::string input = base64url(nlohmann::json{{"alg", alg}, {"typ", "JWT"}}.dump()) + "." +
+                              base64url(claims.dump());
     std::unique_ptr<EVP_MD_CTX, CtxDeleter> ctx(EVP_MD_CTX_new());
     size_t len = 0;
     if (EVP_DigestSignInit(ctx.get(), nullptr, alg == "RS256" ? EVP_sha256() : nullptr, nullptr,
@@ -149,8 +158,7 @@ std::string sign_with_private_key(const nlohmann::json& claims, const std::strin
                        reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
       std::string sig(len, '\0');
       if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
-                         reinterpret_cast<const unsigned char*>(input.data()),
-                         input.size()) == 1) {
+                         reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1) {
         sig.resize(len);
         out = input + "." + base64url(sig);
       }
@@ -182,9 +190,12 @@ std::optional<Principal> JwtVerifier::verify(std::string_view token,
   if (header.is_discarded() || !header.is_object()) return fail("token header is not JSON");
   // The algorithms are fixed by configuration, never chosen by the token ("none" attacks, or an
   // HS256 token signed with the public key as secret).
-  const std::string alg = header.value("alg", "");
-  const bool accepted = (alg == "HS256" && !options_.hs256_secret.empty()) ||
-                        (!key_alg_.empty() && alg == key_alg_);
+  const auto alg_it = header.find("alg");
+  if (alg_it == header.end() || !alg_it->is_string())
+    return fail("token algorithm is not accepted");
+  const std::string alg = alg_it->get<std::string>();
+  const bool accepted =
+      (alg == "HS256" && !options_.hs256_secret.empty()) || (!key_alg_.empty() && alg == key_alg_);
   if (!accepted) return fail("token algorithm is not accepted");
   if (!verify_signature(alg, token.substr(0, dot2), *sig)) return fail("bad token signature");
   auto claims = nlohmann::json::parse(*body_raw, nullptr, false);
@@ -210,13 +221,40 @@ std::optional<Principal> JwtVerifier::verify(std::string_view token,
   const long long now_s =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   const long long leeway = options_.leeway.count();
+  // NumericDate within [0, 2^40] (year 36812): no arithmetic below can overflow.
+  constexpr long long kMaxTime = 1LL << 40;
+  auto numeric_date = [&](const nlohmann::json& j) -> std::optional<long long> {
+    if (!j.is_number_integer()) return std::nullopt;
+    if (j.is_number_unsigned() && j.get<unsigned long long>() > kMaxTime) return std::nullopt;
+    const long long v = j.get<long long>();
+    if (v < 0 || v > kMaxTime) return std::nullopt;
+    return v;
+  };
   const auto exp = claims.find("exp");
-  if (exp == claims.end() || !exp->is_number_integer()) return fail("token has no exp");
-  p.exp = exp->get<long long>();
+  const auto exp_value = exp == claims.end() ? std::nullopt : numeric_date(*exp);
+  if (!exp_value) return fail("token has no valid exp");
+  p.exp = *exp_value;
   if (now_s > p.exp + leeway) return fail("token expired");
   if (auto nbf = claims.find("nbf"); nbf != claims.end()) {
-    if (!nbf->is_number_integer()) return fail("token nbf is not a number");
-    if (now_s + leeway < nbf->get<long long>()) return fail("token not yet valid");
+    const auto nbf_value = numeric_date(*nbf);
+    if (!nbf_value) return fail("token nbf is not a valid time");
+    if (now_s + leeway < *nbf_value) return fail("token not yet valid");
+  }
+  if (!options_.issuer.empty()) {
+    const auto iss = claims.find("iss");
+    if (iss == claims.end() || !iss->is_string() || *iss != options_.issuer) {
+      return fail("token issuer is not accepted");
+    }
+  }
+  if (!options_.audience.empty()) {
+    // aud: a string or an array of strings (RFC 7519 §4.1.3); ours must be among them.
+    const auto aud = claims.find("aud");
+    bool ours = false;
+    if (aud != claims.end() && aud->is_string()) ours = *aud == options_.audience;
+    if (aud != claims.end() && aud->is_array()) {
+      for (const auto& a : *aud) ours = ours || (a.is_string() && a == options_.audience);
+    }
+    if (!ours) return fail("token audience is not accepted");
   }
   return p;
 }

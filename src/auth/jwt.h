@@ -3,9 +3,12 @@
 // public key. The accepted algorithms follow from the configuration, never from the token.
 //
 // Claims Parcours reads: `sub` (the user, required), `org` (the organisation id; optional
-// only for admins), `roles` (array of strings: "admin", "auditor"), `exp` (required), `nbf`,
-// `iat`. The organisation's kind and habilitation are never taken from the token: they come
-// from the registry (ARCHITECTURE §7).
+// only for admins), `roles` (array of strings: "admin", "auditor", "ddets"), `exp` (required),
+// `nbf`, `iat`, and `iss` and `aud` when configured. Roles are claims, not rights: the API
+// honours "auditor" and "ddets" only for organisations the registry records as of that kind,
+// and "admin" only for the platform organisation of the configuration (api/caller.h). The
+// organisation's kind and habilitation are never taken from the token: they come from the registry
+// (ARCHITECTURE §7).
 //
 // Thread-safety: JwtVerifier is immutable after construction; verify() may be called from any
 // thread.
@@ -40,6 +43,10 @@ struct JwtOptions {
   std::string public_key_pem;
   // Tolerated clock difference for exp and nbf. Default: 60 s.
   std::chrono::seconds leeway{60};
+  // Required `iss` (PARCOURS_JWT_ISSUER) and a required member of `aud` (PARCOURS_JWT_AUDIENCE).
+  // Empty: not checked. Both are required with a public key (tokens of an identity provider).
+  std::string issuer;
+  std::string audience;
 };
 
 class JwtVerifier {

@@ -78,8 +78,10 @@ class Client {
 
 std::string token(const common::Config& config, const std::string& sub, const std::string& org,
                   bool admin) {
-  return dev_token(config.jwt_secret, sub, org,
-                   admin ? std::vector<std::string>{"admin"} : std::vector<std::string>{}, 3600);
+  // The admin role counts only for the platform organisation.
+  return dev_token(config.jwt_secret, sub, admin && org.empty() ? config.platform_org : org,
+                   admin ? std::vector<std::string>{"admin"} : std::vector<std::string>{}, 3600,
+                   config.jwt_issuer, config.jwt_audience);
 }
 
 std::string command(const std::string& type, const nlohmann::json& data) {

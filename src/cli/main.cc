@@ -6,6 +6,7 @@
 //   audit    read a journey's history or verify hash chains straight from Kafka
 //   rebuild  rebuild the read models from offset 0 into a fresh directory
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "cli/audit.h"
@@ -114,7 +115,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (token->parsed()) {
-    std::cout << cli::dev_token(config.jwt_secret, sub, org, roles, ttl) << "\n";
+    // The admin role counts only for the platform organisation (api/caller.h).
+    if (org.empty() && std::find(roles.begin(), roles.end(), "admin") != roles.end()) {
+      org = config.platform_org;
+    }
+    std::cout << cli::dev_token(config.jwt_secret, sub, org, roles, ttl, config.jwt_issuer,
+                                config.jwt_audience)
+              << "\n";
     return 0;
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);

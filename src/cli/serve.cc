@@ -8,6 +8,8 @@
 #include <thread>
 
 #include <prometheus/registry.h>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "api/api.h"
 #include "api/business_probe.h"
@@ -45,8 +47,10 @@ int serve(common::Config config) {
   std::string error;
   auto ring = crypto::MasterKeyRing::parse(config.master_key, &error);
   if (!ring) return fail("PARCOURS_MASTER_KEY: " + error);
-  auto jwt = auth::JwtVerifier::create(
-      {config.jwt_secret, config.jwt_public_key, std::chrono::seconds(60)}, &error);
+  auto jwt =
+      auth::JwtVerifier::create({config.jwt_secret, config.jwt_public_key, std::chrono::seconds(60),
+                                 config.jwt_issuer, config.jwt_audience},
+                                &error);
   if (!jwt) return fail(error);
   kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props, 5000};
 
@@ -107,9 +111,11 @@ int serve(common::Config config) {
 
   api::CommandGateway gateway(
       {config.commands_topic(), config.replies_topic(), config.small_partitions, config.instance_id,
-       std::chrono::milliseconds(config.reply_timeout_ms), config.access_log_topic()},
+       std::chrono::milliseconds(config.reply_timeout_ms)},
       kafka);
   if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
+  api::AccessLog access_log(config.access_log_topic(), kafka);
+  if (auto e = access_log.start(); !e.empty()) return fail("access log: " + e);
 
   std::atomic<bool> stop_processor{false};
   std::atomic<bool> stop_projector{false};
@@ -158,8 +164,15 @@ int serve(common::Config config) {
     }
   });
 
+  api::Callers callers(*jwt, registry, {.platform_org = config.platform_org});
+  // The answers of ?min_version waits run here, never on the projector's thread.
+  boost::asio::thread_pool deferred(2);
   api::ApiDeps deps;
-  deps.jwt = &*jwt;
+  deps.callers = &callers;
+  deps.access_log = &access_log;
+  deps.defer = [&deferred](std::function<void()> task) {
+    boost::asio::post(deferred, std::move(task));
+  };
   deps.registry = &registry;
   deps.views = views.get();
   deps.gateway = &gateway;
@@ -173,9 +186,13 @@ int serve(common::Config config) {
     for (const auto& [p, lag] : projector.lag()) {
       api_probe.projector_lag(p, static_cast<double>(lag));
     }
+    api_probe.access_log_failures(access_log.failures());
   };
   api::RateLimiter limiter(config.rate_limit, config.rate_burst);
   deps.limiter = &limiter;
+  // Failed proofs of identity: `proof_limit` per hour and organisation, all at once at most.
+  api::RateLimiter proofs(config.proof_limit / 3600.0, config.proof_limit);
+  deps.proof_limiter = config.proof_limit > 0 ? &proofs : nullptr;
   api::Api api(deps);
 
   http::ServerOptions hopts;
@@ -206,6 +223,8 @@ int serve(common::Config config) {
   // and the processor keep running), then the gateway, the processor (it finishes and commits
   // its batch), the projector.
   server.stop(std::chrono::milliseconds(5000));
+  deferred.join();
+  access_log.stop();
   gateway.stop();
   stop_processor = true;
   processor_thread.join();

@@ -38,6 +38,9 @@ std::optional<chr::system_clock::time_point> parse_rfc3339(std::string_view s) {
   }
   const chr::year_month_day ymd{chr::year{y}, chr::month{static_cast<unsigned>(mo)},
                                 chr::day{static_cast<unsigned>(d)}};
+  // system_clock counts nanoseconds in 64 bits (1678 to 2261): a year outside [1900, 2200] is
+  // refused here rather than overflow below.
+  if (y < 1900 || y > 2200) return std::nullopt;
   if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
   std::size_t pos = 19;
   chr::nanoseconds frac{0};

@@ -12,7 +12,8 @@ std::string rfc3339(std::chrono::system_clock::time_point t);
 inline std::string now_rfc3339() {
   return rfc3339(std::chrono::system_clock::now());
 }
-// Parses "YYYY-MM-DDTHH:MM:SS[.fff...](Z|±HH:MM)". nullopt if malformed or impossible.
+// Parses "YYYY-MM-DDTHH:MM:SS[.fff...](Z|±HH:MM)". nullopt if malformed, impossible, or of a
+// year outside [1900, 2200] (beyond what system_clock holds, at either end).
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s);
 
 }  // namespace parcours::common

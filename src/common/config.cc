@@ -50,12 +50,19 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->capture_default_str();
   app.add_option("--instance-id", instance_id, "stable id of this instance (transactional.id)")
       ->envname("PARCOURS_INSTANCE_ID");
-  if (with_secrets) {
-    app.add_option("--jwt-secret", jwt_secret, "HS256 secret (prefer the environment)")
-        ->envname("PARCOURS_JWT_SECRET");
-    app.add_option("--master-key", master_key, "master keys kid:base64[,kid:base64]")
-        ->envname("PARCOURS_MASTER_KEY");
-  }
+  (void)with_secrets;  // secrets are read from the environment by finish(), never from argv
+  app.add_option("--jwt-issuer", jwt_issuer, "required iss of bearer tokens")
+      ->envname("PARCOURS_JWT_ISSUER");
+  app.add_option("--jwt-audience", jwt_audience, "required aud of bearer tokens")
+      ->envname("PARCOURS_JWT_AUDIENCE");
+  app.add_option("--platform-org", platform_org, "organisation whose tokens may be admin")
+      ->envname("PARCOURS_PLATFORM_ORG")
+      ->capture_default_str();
+  app.add_option("--proof-limit", proof_limit,
+                 "failed proofs of identity per organisation and hour (0: no limit)")
+      ->envname("PARCOURS_PROOF_LIMIT")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
   app.add_option("--batch-max", batch_max, "commands per Kafka transaction at most")
       ->envname("PARCOURS_BATCH_MAX")
       ->check(CLI::Range(1, 100000))
@@ -118,6 +125,8 @@ std::string Config::finish(bool need_secrets) {
       return "kafka property '" + p.substr(0, p.find('=')) + "' is not key=value";
     }
   }
+  if (const char* v = std::getenv("PARCOURS_JWT_SECRET"); v && *v) jwt_secret = v;
+  if (const char* v = std::getenv("PARCOURS_MASTER_KEY"); v && *v) master_key = v;
   if (jwt_secret.empty()) jwt_secret = read_secret_file("PARCOURS_JWT_SECRET_FILE");
   if (master_key.empty()) master_key = read_secret_file("PARCOURS_MASTER_KEY_FILE");
   if (jwt_public_key.empty()) jwt_public_key = read_secret_file("PARCOURS_JWT_PUBLIC_KEY_FILE");

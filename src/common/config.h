@@ -30,6 +30,16 @@ struct Config {
   std::string jwt_public_key;  // PARCOURS_JWT_PUBLIC_KEY_FILE: PEM RSA or Ed25519 public key
                                // (RS256 / EdDSA tokens), instead of or beside the secret
   std::string master_key;      // PARCOURS_MASTER_KEY (or _FILE): "kid:base64[,kid:base64]"
+  // Secrets come from the environment or a file only, never from argv (which any local user
+  // can read in /proc).
+  // --- who may call
+  std::string jwt_issuer;    // PARCOURS_JWT_ISSUER: required `iss` ("" = not checked; required
+                             // with a public key)
+  std::string jwt_audience;  // PARCOURS_JWT_AUDIENCE: required member of `aud` (idem)
+  std::string platform_org = "platform";  // PARCOURS_PLATFORM_ORG: the only organisation whose
+                                          // tokens may carry the admin role
+  int proof_limit = 20;  // PARCOURS_PROOF_LIMIT: failed proofs of identity (JoinJourney, lookups)
+                         // per organisation and hour, at most; 0 = no limit
   // --- write path
   int batch_max = 1000;            // PARCOURS_BATCH_MAX: commands per Kafka transaction at most
   int batch_linger_ms = 2;         // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch

@@ -80,6 +80,19 @@ std::optional<std::string> unbase64(std::string_view text) {
   return out;
 }
 
+void MasterKeyRing::add(std::string kid, const DataKey& master) {
+  ensure_sodium();
+  Entry e;
+  e.master = master;
+  static constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "parcours";
+  crypto_kdf_derive_from_key(e.wrap.data(), e.wrap.size(), 1, kContext, master.data());
+  crypto_kdf_derive_from_key(e.fingerprint.data(), e.fingerprint.size(), 2, kContext,
+                             master.data());
+  crypto_kdf_derive_from_key(e.lookup.data(), e.lookup.size(), 3, kContext, master.data());
+  if (current_.empty()) current_ = kid;
+  keys_[std::move(kid)] = e;
+}
+
 std::optional<MasterKeyRing> MasterKeyRing::parse(std::string_view spec, std::string* error) {
   MasterKeyRing ring;
   std::size_t pos = 0;
@@ -91,39 +104,56 @@ std::optional<MasterKeyRing> MasterKeyRing::parse(std::string_view spec, std::st
       if (error) *error = "master key entries must be kid:base64";
       return std::nullopt;
     }
+    std::string kid(item.substr(0, colon));
     auto raw = unbase64(item.substr(colon + 1));
     if (!raw || raw->size() != 32) {
-      if (error)
-        *error =
-            "master key '" + std::string(item.substr(0, colon)) + "' is not 32 bytes of base64";
+      if (error) *error = "master key '" + kid + "' is not 32 bytes of base64";
+      return std::nullopt;
+    }
+    if (ring.keys_.count(kid)) {
+      // Two keys under one id: which one wrapped a stored key could not be told.
+      if (error) *error = "master key id '" + kid + "' is given twice";
       return std::nullopt;
     }
     DataKey k{};
     std::copy(raw->begin(), raw->end(), k.begin());
-    std::string kid(item.substr(0, colon));
-    if (ring.current_.empty()) ring.current_ = kid;
-    ring.keys_[kid] = k;
+    ring.add(std::move(kid), k);
     pos = end + 1;
   }
   return ring;
 }
 
 MasterKeyRing MasterKeyRing::generate(std::string kid) {
-  ensure_sodium();
   MasterKeyRing ring;
-  ring.current_ = kid;
-  ring.keys_[std::move(kid)] = new_data_key();
+  ring.add(std::move(kid), new_data_key());
   return ring;
 }
 
 std::string MasterKeyRing::spec() const {
-  const DataKey& k = keys_.at(current_);
+  const DataKey& k = keys_.at(current_).master;
   return current_ + ":" + base64(k.data(), k.size());
 }
 
 const DataKey* MasterKeyRing::find(std::string_view kid) const {
   auto it = keys_.find(kid);
-  return it == keys_.end() ? nullptr : &it->second;
+  return it == keys_.end() ? nullptr : &it->second.master;
+}
+
+const DataKey* MasterKeyRing::wrap_key(std::string_view kid) const {
+  auto it = keys_.find(kid);
+  return it == keys_.end() ? nullptr : &it->second.wrap;
+}
+
+const DataKey& MasterKeyRing::fingerprint_key() const {
+  return keys_.at(current_).fingerprint;
+}
+
+std::vector<const DataKey*> MasterKeyRing::lookup_keys() const {
+  std::vector<const DataKey*> out = {&keys_.at(current_).lookup};
+  for (const auto& [kid, e] : keys_) {
+    if (kid != current_) out.push_back(&e.lookup);
+  }
+  return out;
 }
 
 DataKey new_data_key() {
@@ -138,8 +168,8 @@ nlohmann::json wrap_data_key(const DataKey& key, std::string_view journey_id,
   std::string nonce;
   const std::string wrapped =
       seal(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()),
-           *ring.find(ring.current_kid()), key_ad(journey_id), &nonce);
-  return {{"kid", ring.current_kid()}, {"nonce", nonce}, {"wrapped", wrapped}};
+           *ring.wrap_key(ring.current_kid()), key_ad(journey_id), &nonce);
+  return {{"v", 2}, {"kid", ring.current_kid()}, {"nonce", nonce}, {"wrapped", wrapped}};
 }
 
 std::optional<DataKey> unwrap_data_key(const nlohmann::json& wrapped, std::string_view journey_id,
@@ -148,7 +178,10 @@ std::optional<DataKey> unwrap_data_key(const nlohmann::json& wrapped, std::strin
   const auto* nonce = string_member(wrapped, "nonce");
   const auto* body = string_member(wrapped, "wrapped");
   if (!kid || !nonce || !body) return std::nullopt;
-  const DataKey* master = ring.find(*kid);
+  // Version 2 is wrapped with the master's wrapping subkey; older records with the master.
+  const auto v = wrapped.find("v");
+  const bool derived = v != wrapped.end() && v->is_number_integer() && v->get<int>() == 2;
+  const DataKey* master = derived ? ring.wrap_key(*kid) : ring.find(*kid);
   if (!master) return std::nullopt;
   auto plain = open(*nonce, *body, *master, key_ad(journey_id));
   if (!plain || plain->size() != 32) return std::nullopt;
@@ -157,40 +190,90 @@ std::optional<DataKey> unwrap_data_key(const nlohmann::json& wrapped, std::strin
   return k;
 }
 
-nlohmann::json seal_identity(const nlohmann::json& clear, const DataKey& key,
-                             std::string_view journey_id) {
+nlohmann::json seal_value(const nlohmann::json& clear, const DataKey& key, std::string_view ad) {
   std::string nonce;
-  const std::string cipher = seal(clear.dump(), key, journey_id, &nonce);
+  const std::string cipher =
+      seal(clear.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), key, ad, &nonce);
   return {{"alg", kAlg}, {"kid", kDataKeyId}, {"nonce", nonce}, {"ciphertext", cipher}};
 }
 
-std::optional<nlohmann::json> open_identity(const nlohmann::json& sealed, const DataKey& key,
-                                            std::string_view journey_id) {
+std::optional<nlohmann::json> open_value(const nlohmann::json& sealed, const DataKey& key,
+                                         std::string_view ad) {
   const auto* alg = string_member(sealed, "alg");
   const auto* nonce = string_member(sealed, "nonce");
   const auto* cipher = string_member(sealed, "ciphertext");
   if (!alg || *alg != kAlg || !nonce || !cipher) return std::nullopt;
-  auto plain = open(*nonce, *cipher, key, journey_id);
+  auto plain = open(*nonce, *cipher, key, ad);
   if (!plain) return std::nullopt;
   auto j = nlohmann::json::parse(*plain, nullptr, false);
   if (j.is_discarded()) return std::nullopt;
   return j;
 }
 
+bool is_sealed(const nlohmann::json& j) {
+  return string_member(j, "alg") && string_member(j, "nonce") && string_member(j, "ciphertext");
+}
+
+std::string sealed_text_ad(std::string_view journey_id, std::string_view field) {
+  std::string ad(journey_id);
+  ad.push_back('/');
+  ad.append(field);
+  return ad;
+}
+
+nlohmann::json seal_identity(const nlohmann::json& clear, const DataKey& key,
+                             std::string_view journey_id) {
+  return seal_value(clear, key, journey_id);
+}
+
+std::optional<nlohmann::json> open_identity(const nlohmann::json& sealed, const DataKey& key,
+                                            std::string_view journey_id) {
+  return open_value(sealed, key, journey_id);
+}
+
 }  // namespace parcours::crypto
 
 namespace parcours::crypto {
-std::string keyed_hash_hex(std::string_view bytes, const MasterKeyRing& ring) {
-  unsigned char out[32];
-  const DataKey* key = ring.find(ring.current_kid());
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(bytes.data()),
-                     bytes.size(), key->data(), key->size());
+namespace {
+std::string hex_of(const unsigned char* bytes, std::size_t n) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex(64, '0');
-  for (std::size_t i = 0; i < sizeof out; ++i) {
-    hex[2 * i] = kHex[out[i] >> 4];
-    hex[2 * i + 1] = kHex[out[i] & 0xf];
+  std::string hex(2 * n, '0');
+  for (std::size_t i = 0; i < n; ++i) {
+    hex[2 * i] = kHex[bytes[i] >> 4];
+    hex[2 * i + 1] = kHex[bytes[i] & 0xf];
   }
   return hex;
+}
+
+void keyed_hash(std::string_view bytes, const DataKey& key, unsigned char (&out)[32]) {
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(bytes.data()),
+                     bytes.size(), key.data(), key.size());
+}
+}  // namespace
+
+std::string keyed_hash_hex(std::string_view bytes, const MasterKeyRing& ring) {
+  unsigned char out[32];
+  keyed_hash(bytes, ring.fingerprint_key(), out);
+  return hex_of(out, sizeof out);
+}
+
+std::string lookup_hash_hex(std::string_view proof_text, const DataKey& lookup_key) {
+  unsigned char out[32];
+  keyed_hash(proof_text, lookup_key, out);
+  return hex_of(out, sizeof out);
+}
+
+bool proof_matches(std::string_view proof_text, const std::vector<std::string>& candidates,
+                   const DataKey& lookup_key) {
+  unsigned char proof[32];
+  keyed_hash(proof_text, lookup_key, proof);
+  bool found = false;
+  for (const auto& c : candidates) {
+    unsigned char other[32];
+    keyed_hash(c, lookup_key, other);
+    // Every candidate is compared, whatever the earlier ones gave.
+    found = (sodium_memcmp(proof, other, sizeof proof) == 0) || found;
+  }
+  return found;
 }
 }  // namespace parcours::crypto

@@ -9,6 +9,12 @@
 //
 // Master keys come from PARCOURS_MASTER_KEY as "kid:base64key[,kid:base64key...]"; the first
 // is current (used to wrap new keys), the others still unwrap keys they wrapped (rotation).
+// A master key is never used as it is: libsodium's KDF derives from it one subkey per use
+// (context "parcours"), so that a key that wraps data keys never also keys a hash:
+//   1 wrap         wraps the journeys' data keys (records with "v": 2; older records were
+//                  wrapped with the master key itself and still unwrap)
+//   2 fingerprint  keys the fingerprints of command payloads (idempotency)
+//   3 lookup       keys the hashes of proofs of identity (JoinJourney, the lookup index)
 //
 // Thread-safety: MasterKeyRing is immutable after construction. Functions are reentrant.
 #pragma once
@@ -18,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +38,7 @@ void ensure_sodium();
 class MasterKeyRing {
  public:
   // Parses "kid:base64[,kid:base64...]". Returns nullopt (and sets *error) on a malformed
-  // spec or a key that is not 32 bytes.
+  // spec, a key that is not 32 bytes, or a key id given twice.
   static std::optional<MasterKeyRing> parse(std::string_view spec, std::string* error);
   // A fresh random ring with one key (development and tests).
   static MasterKeyRing generate(std::string kid);
@@ -39,28 +46,56 @@ class MasterKeyRing {
   std::string spec() const;
 
   const std::string& current_kid() const { return current_; }
+  // The master key itself (records wrapped before subkeys), or nullptr.
   const DataKey* find(std::string_view kid) const;
+  // The subkey that wraps data keys under master `kid`, or nullptr.
+  const DataKey* wrap_key(std::string_view kid) const;
+  // The current master's subkey for payload fingerprints.
+  const DataKey& fingerprint_key() const;
+  // Every master's subkey for proof hashes, the current one first: an index written before a
+  // rotation is still found.
+  std::vector<const DataKey*> lookup_keys() const;
 
  private:
+  struct Entry {
+    DataKey master{};
+    DataKey wrap{};
+    DataKey fingerprint{};
+    DataKey lookup{};
+  };
+  void add(std::string kid, const DataKey& master);
   std::string current_;
-  std::map<std::string, DataKey, std::less<>> keys_;
+  std::map<std::string, Entry, std::less<>> keys_;
 };
 
 DataKey new_data_key();
 
 // The wrapped form stored in parcours.keys.v1:
-//   {"kid": "<master kid>", "nonce": b64, "wrapped": b64}
+//   {"v": 2, "kid": "<master kid>", "nonce": b64, "wrapped": b64 [, "lookup": [hex, ...]]}
+// ("lookup": the keyed hashes of the person's proofs, lookup_hash_hex, that the read models
+// index; they go with the key when the erasure tombstones it.)
 nlohmann::json wrap_data_key(const DataKey& key, std::string_view journey_id,
                              const MasterKeyRing& ring);
 // nullopt if the master key is unknown or the wrapped key was tampered with.
 std::optional<DataKey> unwrap_data_key(const nlohmann::json& wrapped, std::string_view journey_id,
                                        const MasterKeyRing& ring);
 
-// Sealed identity, the `identity` member of journey.opened:
+// A sealed JSON value (the identity, a free text):
 //   {"alg": "xchacha20poly1305-ietf", "kid": "dk1", "nonce": b64, "ciphertext": b64}
+// The associated data binds it to where it belongs: the journey id for the identity, the
+// journey id and the field for a free text (sealed_text_ad), so it cannot be moved elsewhere.
+nlohmann::json seal_value(const nlohmann::json& clear, const DataKey& key, std::string_view ad);
+// The clear value, or nullopt if the key does not open it (or it is not a sealed value).
+std::optional<nlohmann::json> open_value(const nlohmann::json& sealed, const DataKey& key,
+                                         std::string_view ad);
+// Is `j` shaped as a sealed value?
+bool is_sealed(const nlohmann::json& j);
+// "<journey id>/<field>"
+std::string sealed_text_ad(std::string_view journey_id, std::string_view field);
+
+// The identity of journey.opened: a sealed value with the journey id as associated data.
 nlohmann::json seal_identity(const nlohmann::json& clear, const DataKey& key,
                              std::string_view journey_id);
-// The clear identity, or nullopt if the key does not open it.
 std::optional<nlohmann::json> open_identity(const nlohmann::json& sealed, const DataKey& key,
                                             std::string_view journey_id);
 
@@ -70,7 +105,14 @@ std::optional<std::string> unbase64(std::string_view text);
 }  // namespace parcours::crypto
 
 namespace parcours::crypto {
-// Keyed BLAKE2b-256 (hex) of bytes under the ring's current master key. Used to fingerprint
+// Keyed BLAKE2b-256 (hex) of bytes under the ring's fingerprint subkey. Used to fingerprint
 // command payloads for idempotency without storing a plain hash of personal data.
 std::string keyed_hash_hex(std::string_view bytes, const MasterKeyRing& ring);
+
+// Keyed BLAKE2b-256 (hex) of a proof text (domain/proof.h) under a lookup subkey.
+std::string lookup_hash_hex(std::string_view proof_text, const DataKey& lookup_key);
+// Does `proof_text` equal one of `candidates`? Compares keyed hashes with sodium_memcmp, so
+// the time taken does not depend on where the texts differ.
+bool proof_matches(std::string_view proof_text, const std::vector<std::string>& candidates,
+                   const DataKey& lookup_key);
 }  // namespace parcours::crypto

@@ -7,6 +7,7 @@
 // the registry.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "domain/date.h"
 #include "domain/organization.h"
+#include "domain/proof.h"
 
 namespace parcours::domain {
 
@@ -51,6 +53,10 @@ struct DecisionContext {
   // the processor from a per-partition counter ("99" + 2-digit partition + 8-digit counter)
   // and recorded in pass.issued, so a replay reads it rather than recomputing it.
   std::string next_pass_number;
+  // JoinJourney: does the proof match the person's identity? The processor, which alone can
+  // open the identity, compares keyed hashes of both in constant time (crypto/lookup_hash.h).
+  // Empty when the identity cannot be opened (erased): no proof matches then.
+  std::function<bool(const Proof&)> proof_matches;
 };
 
 // An event a decider wants appended. The processor wraps it in the CloudEvents envelope

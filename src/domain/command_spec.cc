@@ -31,44 +31,50 @@ constexpr Senders kSystem{.system = true};
 }  // namespace
 
 // The senders below are the kinds that may send the command at all; a kind absent here gets
-// 403 forbidden from decide(). Finer rules (the target SIAE only, the SIAE of the last hire,
-// habilitation on a date, involvement) are the decider's, with the code JOURNEY gives them.
+// 403 forbidden from decide(). Involvement is decide()'s (Reach). Finer rules (the target SIAE
+// only, the SIAE of the last hire, habilitation on a date) are the decider's, with the code
+// JOURNEY gives them.
 const std::vector<CommandSpec>& command_specs() {
   static const std::vector<CommandSpec> specs = {
       // §3.1
-      {"OpenJourney", kPrescriberOrienteurSiae, true, decide_open_journey},
-      {"RecordConsent", kPrescriberOrienteurSiae, false, decide_record_consent},  // involved
+      {"OpenJourney", kPrescriberOrienteurSiae, Reach::opens, decide_open_journey},
+      {"JoinJourney", kPrescriberOrienteurSiae, Reach::joins, decide_join_journey},
+      {"RecordConsent", kPrescriberOrienteurSiae, Reach::involved, decide_record_consent},
       // §3.2 (an orienteur reaches the eligibility decider to get 403 not_habilitated)
-      {"RecordAccompanimentDiagnosis", kPrescriberOrienteur, false, decide_accompaniment_diagnosis},
-      {"MakeEligibilityDiagnosis", kPrescriberOrienteurSiae, false, decide_eligibility_diagnosis},
+      {"RecordAccompanimentDiagnosis", kPrescriberOrienteur, Reach::involved,
+       decide_accompaniment_diagnosis},
+      {"MakeEligibilityDiagnosis", kPrescriberOrienteurSiae, Reach::involved,
+       decide_eligibility_diagnosis},
       // §3.3
-      {"SubmitCandidature", kPrescriberOrienteurSiae, false, decide_submit_candidature},
-      {"ProcessCandidature", kSiae, false, decide_process_candidature},    // target SIAE
-      {"PostponeCandidature", kSiae, false, decide_postpone_candidature},  // target SIAE
-      {"RefuseCandidature", kSiae, false, decide_refuse_candidature},      // target SIAE
-      {"AcceptCandidature", kSiae, false, decide_accept_candidature},      // target SIAE
-      {"CancelHire", kSiae, false, decide_cancel_hire},                    // hiring SIAE
+      {"SubmitCandidature", kPrescriberOrienteurSiae, Reach::involved, decide_submit_candidature},
+      {"ProcessCandidature", kSiae, Reach::involved, decide_process_candidature},    // target SIAE
+      {"PostponeCandidature", kSiae, Reach::involved, decide_postpone_candidature},  // target SIAE
+      {"RefuseCandidature", kSiae, Reach::involved, decide_refuse_candidature},      // target SIAE
+      {"AcceptCandidature", kSiae, Reach::involved, decide_accept_candidature},      // target SIAE
+      {"CancelHire", kSiae, Reach::involved, decide_cancel_hire},                    // hiring SIAE
       // §3.4
-      {"SuspendPass", kPrescriberSiae, false, decide_suspend_pass},
-      {"EndPassSuspension", kPrescriberSiae, false, decide_end_pass_suspension},
-      {"ProlongPass", kSiae, false, decide_prolong_pass},  // SIAE with a hire on the PASS
-      {"DecideProlongation", kPrescriber, false, decide_prolongation},  // requested prescriber
+      {"SuspendPass", kPrescriberSiae, Reach::involved, decide_suspend_pass},
+      {"EndPassSuspension", kPrescriberSiae, Reach::involved, decide_end_pass_suspension},
+      {"ProlongPass", kSiae, Reach::involved, decide_prolong_pass},  // SIAE with a hire on the PASS
+      {"DecideProlongation", kPrescriber, Reach::involved,
+       decide_prolongation},  // requested prescriber
       // §3.5 (the contract's SIAE)
-      {"RenewContract", kSiae, false, decide_renew_contract},
-      {"SuspendContract", kSiae, false, decide_suspend_contract},
-      {"EndContract", kSiae, false, decide_end_contract},
+      {"RenewContract", kSiae, Reach::involved, decide_renew_contract},
+      {"SuspendContract", kSiae, Reach::involved, decide_suspend_contract},
+      {"EndContract", kSiae, Reach::involved, decide_end_contract},
       // §3.6 (an ETTI is refused by the decider)
-      {"StartPmsmp", kPrescriberSiae, false, decide_start_pmsmp},
-      {"EndPmsmp", kPrescriberSiae, false, decide_end_pmsmp},
+      {"StartPmsmp", kPrescriberSiae, Reach::involved, decide_start_pmsmp},
+      {"EndPmsmp", kPrescriberSiae, Reach::involved, decide_end_pmsmp},
       // §3.7 (the employing SIAE or a prescriber)
-      {"StartTraining", kPrescriberSiae, false, decide_start_training},
-      {"EndTraining", kPrescriberSiae, false, decide_end_training},
+      {"StartTraining", kPrescriberSiae, Reach::involved, decide_start_training},
+      {"EndTraining", kPrescriberSiae, Reach::involved, decide_end_training},
       // §3.8
-      {"RecordExit", kSiae, false, decide_record_exit},  // contract's SIAE
-      {"RecordFollowUp", kPrescriberOrienteurSiae, false, decide_record_followup},  // involved
-      {"EraseIdentity", kAdmin, false, decide_erase_identity},
+      {"RecordExit", kSiae, Reach::involved, decide_record_exit},  // contract's SIAE
+      {"RecordFollowUp", kPrescriberOrienteurSiae, Reach::involved,
+       decide_record_followup},  // involved
+      {"EraseIdentity", kAdmin, Reach::involved, decide_erase_identity},
       // §3.9
-      {"ApplyDeadlines", kSystem, false, decide_apply_deadlines},
+      {"ApplyDeadlines", kSystem, Reach::involved, decide_apply_deadlines},
   };
   return specs;
 }

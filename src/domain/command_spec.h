@@ -26,10 +26,17 @@ struct Senders {
   bool allows(const Actor& a) const;
 };
 
+// How a command relates to the journey's existence and to involvement (JOURNEY §6).
+enum class Reach {
+  involved,  // the sender must be involved (or admin, or the system); else 404 like no journey
+  opens,     // OpenJourney: the journey must not exist yet; the sender becomes involved
+  joins,     // JoinJourney: any sender of the allowed kinds; its proof decides (404 if wrong)
+};
+
 struct CommandSpec {
   std::string_view type;
   Senders senders;
-  bool opens_journey = false;  // OpenJourney: the journey must not exist yet
+  Reach reach = Reach::involved;
   Decider decide = nullptr;
 };
 
@@ -42,6 +49,7 @@ const CommandSpec* find_command_spec(std::string_view type);
   Result<Decision> name(const JourneyState&, const Command&, const DecisionContext&)
 PARCOURS_DECIDER(decide_open_journey);             // opening.cc
 PARCOURS_DECIDER(decide_record_consent);           // consent.cc
+PARCOURS_DECIDER(decide_join_journey);             // joining.cc
 PARCOURS_DECIDER(decide_accompaniment_diagnosis);  // diagnosis.cc
 PARCOURS_DECIDER(decide_eligibility_diagnosis);    // diagnosis.cc
 PARCOURS_DECIDER(decide_submit_candidature);       // candidature.cc

@@ -1,5 +1,6 @@
 #include "domain/decide.h"
 
+#include "domain/access.h"
 #include "domain/command_spec.h"
 #include "domain/ruleset.h"
 
@@ -17,7 +18,7 @@ std::vector<std::string_view> journey_command_types() {
 
 Result<Decision> decide(const JourneyState& state, const Command& cmd, const DecisionContext& ctx) {
   const CommandSpec* spec = find_command_spec(cmd.type);
-  if (!spec) return malformed("unknown command type '" + cmd.type.substr(0, 64) + "'");
+  if (!spec) return malformed("unknown command type");
 
   const Actor& actor = ctx.actor;
   if (!actor.system && !actor.admin) {
@@ -36,10 +37,21 @@ Result<Decision> decide(const JourneyState& state, const Command& cmd, const Dec
     return forbidden(std::string(cmd.type) + " may not be sent by this organisation's kind");
   }
 
-  if (spec->opens_journey) {
-    if (state.exists()) return conflict("journey_exists", "journey already exists");
-  } else if (!state.exists()) {
-    return not_found("no journey with this id");
+  switch (spec->reach) {
+    case Reach::opens:
+      if (state.exists()) return conflict("journey_exists", "journey already exists");
+      break;
+    case Reach::joins:
+      if (!state.exists()) return journey_not_found();
+      break;
+    case Reach::involved:
+      // JOURNEY §6: to an organisation that is not involved, the journey does not exist; the
+      // answer is byte for byte that of an unknown id, before any look at the fields.
+      if (!state.exists()) return journey_not_found();
+      if (!actor.system && !actor.admin && !is_involved(state, actor.org_id)) {
+        return journey_not_found();
+      }
+      break;
   }
   if (cmd.expected_version && *cmd.expected_version != state.version) {
     return version_conflict(state.version, *cmd.expected_version);

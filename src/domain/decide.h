@@ -12,13 +12,15 @@
 namespace parcours::domain {
 
 // Decides a journey command against the journey's current state.
-// Returns the events to append (at least one), or the rejection with its rule code.
+// Returns the events to append (at least one, except JoinJourney by an organisation already
+// involved, which appends nothing), or the rejection with its rule code.
 // Checks common to every command, in this order: known type (400 malformed), the actor's
 // organisation registered and active (403 forbidden), a prescriber's habilitation valid today
 // (403 not_habilitated), the actor's kind allowed for the command (403 forbidden, before any
-// look at the journey, so that nothing leaks to who may not act), the journey exists (404
-// not_found, except OpenJourney; 409 journey_exists for OpenJourney), If-Match (409
-// version_conflict), then the command's own fields and rules.
+// look at the journey, so that nothing leaks to who may not act), the journey exists and the
+// sender is involved in it (404 not_found, the same answer for both, JOURNEY §6; OpenJourney
+// instead needs the id free, 409 journey_exists; JoinJourney needs only the journey), If-Match
+// (409 version_conflict), then the command's own fields and rules.
 // An erased journey goes on pseudonymously: only its identity is gone, and rules that need the
 // birth date answer 422 identity.unavailable (docs/domain-notes.md).
 // The Decision's ruleset is the one in force on the command's effective date (ruleset.h).

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "domain/decide.h"
+#include "domain/free_text.h"
 #include "domain/json_types.h"
 
 namespace parcours::domain {
@@ -42,11 +43,19 @@ void opened(JourneyState& s, const RecordedEvent& e) {
   s.opened_on = date(e.data, "opened_on");
   s.opened_by_org = e.actor_org;
   s.identity = e.data.at("identity");
+  if (!e.actor_org.empty()) s.involved_orgs.insert(e.actor_org);
+}
+
+// JOURNEY §6: only opening, joining, receiving a candidature or being named the prescriber of
+// a prolongation request make an organisation involved.
+void joined(JourneyState& s, const RecordedEvent& e) {
+  s.involved_orgs.insert(str(e.data, "org"));
 }
 
 void identity_erased(JourneyState& s, const RecordedEvent&) {
   s.identity = nullptr;
   s.erased = true;
+  s.sealed_texts.clear();  // sealed with the key the erasure destroys: noise from now on
 }
 
 void consent(JourneyState& s, const RecordedEvent& e) {
@@ -294,7 +303,10 @@ void contract_ended(JourneyState& s, const RecordedEvent& e) {
   if (Contract* c = s.contract(str(e.data, "contract_id"))) {
     c->status = "ended";
     c->ended_on = date(e.data, "date");
-    c->end_reason = str(e.data, "reason");
+    // Sealed free text since JOURNEY §6 (kept in sealed_texts); a clear one in older logs.
+    if (e.data.contains("reason") && e.data["reason"].is_string()) {
+      c->end_reason = str(e.data, "reason");
+    }
   }
 }
 
@@ -366,6 +378,7 @@ void followup_recorded(JourneyState& s, const RecordedEvent&) {
 const std::unordered_map<std::string_view, Applier>& appliers() {
   static const std::unordered_map<std::string_view, Applier> table = {
       {"journey.opened", opened},
+      {"journey.joined", joined},
       {"journey.identity_erased", identity_erased},
       {"consent.given", consent},
       {"consent.withdrawn", consent},
@@ -402,12 +415,23 @@ const std::unordered_map<std::string_view, Applier>& appliers() {
   return table;
 }
 
+// Keeps the event's sealed free text where the read models find it (free_text.h).
+void keep_sealed_texts(JourneyState& s, const RecordedEvent& e) {
+  for (const EventFreeText* t : free_text_fields_of_event(e.type)) {
+    if (t->part == "journey" || !e.data.contains(t->field)) continue;
+    const auto& id = e.data.find(t->id_field);
+    if (id == e.data.end() || !id->is_string()) continue;
+    s.sealed_texts[sealed_text_key(t->part, id->get_ref<const std::string&>(), t->name)] =
+        e.data.at(std::string(t->field));
+  }
+}
+
 }  // namespace
 
 void evolve(JourneyState& state, const RecordedEvent& event) {
   auto it = appliers().find(event.type);
   if (it != appliers().end()) it->second(state, event);
-  if (!event.actor_org.empty()) state.involved_orgs.insert(event.actor_org);
+  keep_sealed_texts(state, event);
   state.version = event.seq;
   state.last_hash = event.hash;
 }

@@ -192,12 +192,15 @@ std::vector<std::string> FieldReader::list_of_range(const char* name, const Rang
     const auto& s = item.get_ref<const std::string&>();
     bool known = any_id && is_valid_id(s);
     for (const auto& a : allowed) known = known || s == a;
+    // Values are never echoed: a client may put anything in a field, and a detail travels
+    // on the replies topic and into logs. The item's position is enough to find it.
+    const std::string item_no = std::to_string(out.size() + 1);
     if (!known) {
-      fail(name, "has an unknown value '" + s.substr(0, kMaxIdLength) + "'");
+      fail(name, "has an unknown value (item " + item_no + ")");
       return {};
     }
     if (std::find(out.begin(), out.end(), s) != out.end()) {
-      fail(name, "repeats '" + s + "'");
+      fail(name, "repeats a value (item " + item_no + ")");
       return {};
     }
     out.push_back(s);
@@ -230,10 +233,13 @@ std::optional<FieldReader> FieldReader::object(const char* name, bool required) 
 std::optional<Rejection> FieldReader::finish() {
   if (!*error_ && data_->is_object()) {
     for (const auto& [key, value] : data_->items()) {
-      if (!read_.count(key)) {
-        *error_ = malformed("field '" + path(key.c_str()) + "' is not part of this command");
-        break;
-      }
+      if (read_.count(key)) continue;
+      // The unknown name is not echoed (it is the client's text); the known ones are ours.
+      std::string known;
+      for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
+      *error_ = malformed((prefix_.empty() ? std::string("data") : prefix_) +
+                          " holds a field this command does not take (it takes: " + known + ")");
+      break;
     }
   }
   return *error_;

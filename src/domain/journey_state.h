@@ -203,8 +203,12 @@ struct JourneyState {
   std::vector<Training> trainings;
   std::vector<Exit> exits;
   long followups = 0;
-  // Organisations that authored an event or received a candidature (JOURNEY §3).
+  // Organisations involved (JOURNEY §6): opened, joined, received a candidature, or named as
+  // the prescriber of a prolongation request.
   std::set<std::string> involved_orgs;
+  // Free text of the journey's events, still sealed with its data key (free_text.h), by
+  // "<part>/<id>/<name>", e.g. "followup/f1/notes". Dropped by the erasure.
+  std::map<std::string, nlohmann::json> sealed_texts;
 
   bool exists() const { return version > 0; }
   const Candidature* candidature(const std::string& id) const;
@@ -256,6 +260,6 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JourneyState, journey_id, versio
                                                 department, opened_by_org, opened_on, identity,
                                                 erased, consents, diagnoses, candidatures, pass,
                                                 past_passes, contracts, pmsmps, trainings, exits,
-                                                followups, involved_orgs)
+                                                followups, involved_orgs, sealed_texts)
 
 }  // namespace parcours::domain

@@ -32,6 +32,11 @@ inline Rejection not_habilitated(std::string detail) {
 inline Rejection not_found(std::string detail) {
   return {"not_found", std::move(detail), 404};
 }
+// 404 for a journey that does not exist, or that the sender may not know of (JOURNEY §6): one
+// body for both, so that a 404 never tells an outsider that an id is taken.
+inline Rejection journey_not_found() {
+  return not_found("no journey with this id");
+}
 inline Rejection conflict(std::string code, std::string detail) {
   return {std::move(code), std::move(detail), 409};
 }

@@ -28,13 +28,14 @@ void append_value(std::string& out, const Date& d) {
   out.push_back('"');
 }
 void append_value(std::string& out, const nlohmann::json& j) {
-  out += j.dump();
+  out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 template <class T>
 void append_value(std::string& out, const std::optional<T>& v);
 template <class T>
 void append_value(std::string& out, const std::vector<T>& v);
 void append_value(std::string& out, const std::set<std::string>& v);
+void append_value(std::string& out, const std::map<std::string, nlohmann::json>& v);
 void append_value(std::string& out, const Consent& v);
 void append_value(std::string& out, const Diagnosis& v);
 void append_value(std::string& out, const Candidature& v);
@@ -64,6 +65,19 @@ void append_value(std::string& out, const std::vector<T>& v) {
     append_value(out, v[i]);
   }
   out.push_back(']');
+}
+
+void append_value(std::string& out, const std::map<std::string, nlohmann::json>& v) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [k, j] : v) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, k);
+    out.push_back(':');
+    append_value(out, j);
+  }
+  out.push_back('}');
 }
 
 void append_value(std::string& out, const std::set<std::string>& v) {
@@ -268,16 +282,16 @@ void append_json_string(std::string& out, std::string_view s) {
 
 void append_state_json(std::string& out, const JourneyState& v) {
   static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(JourneyState, journey_id), PARCOURS_MEMBER(JourneyState, version),
-      PARCOURS_MEMBER(JourneyState, last_hash), PARCOURS_MEMBER(JourneyState, department),
+      PARCOURS_MEMBER(JourneyState, journey_id),    PARCOURS_MEMBER(JourneyState, version),
+      PARCOURS_MEMBER(JourneyState, last_hash),     PARCOURS_MEMBER(JourneyState, department),
       PARCOURS_MEMBER(JourneyState, opened_by_org), PARCOURS_MEMBER(JourneyState, opened_on),
-      PARCOURS_MEMBER(JourneyState, identity), PARCOURS_MEMBER(JourneyState, erased),
-      PARCOURS_MEMBER(JourneyState, consents), PARCOURS_MEMBER(JourneyState, diagnoses),
-      PARCOURS_MEMBER(JourneyState, candidatures), PARCOURS_MEMBER(JourneyState, pass),
-      PARCOURS_MEMBER(JourneyState, past_passes), PARCOURS_MEMBER(JourneyState, contracts),
-      PARCOURS_MEMBER(JourneyState, pmsmps), PARCOURS_MEMBER(JourneyState, trainings),
-      PARCOURS_MEMBER(JourneyState, exits), PARCOURS_MEMBER(JourneyState, followups),
-      PARCOURS_MEMBER(JourneyState, involved_orgs)});
+      PARCOURS_MEMBER(JourneyState, identity),      PARCOURS_MEMBER(JourneyState, erased),
+      PARCOURS_MEMBER(JourneyState, consents),      PARCOURS_MEMBER(JourneyState, diagnoses),
+      PARCOURS_MEMBER(JourneyState, candidatures),  PARCOURS_MEMBER(JourneyState, pass),
+      PARCOURS_MEMBER(JourneyState, past_passes),   PARCOURS_MEMBER(JourneyState, contracts),
+      PARCOURS_MEMBER(JourneyState, pmsmps),        PARCOURS_MEMBER(JourneyState, trainings),
+      PARCOURS_MEMBER(JourneyState, exits),         PARCOURS_MEMBER(JourneyState, followups),
+      PARCOURS_MEMBER(JourneyState, involved_orgs), PARCOURS_MEMBER(JourneyState, sealed_texts)});
   append_object(out, v, members);
 }
 

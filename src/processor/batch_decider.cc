@@ -1,11 +1,17 @@
 #include "processor/batch_decider.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
 
 #include "common/clock.h"
+#include "common/exceptions.h"
 #include "common/log.h"
+#include "crypto/free_text_cipher.h"
 #include "domain/decide.h"
+#include "domain/free_text.h"
 #include "domain/identity.h"
+#include "domain/proof.h"
 #include "domain/ruleset.h"
 #include "events/envelope.h"
 
@@ -125,48 +131,92 @@ domain::DecisionContext BatchDecider::context(const CommandRecord& cmd,
   return ctx;
 }
 
-std::string BatchDecider::pass_number(int32_t partition) {
+int64_t BatchDecider::pass_counter(int32_t partition) {
   auto it = pass_counters_.find(partition);
-  const int64_t next = it != pass_counters_.end() ? it->second : store_.pass_counter(partition);
+  return it != pass_counters_.end() ? it->second : store_.pass_counter(partition);
+}
+
+std::string BatchDecider::pass_number(int32_t partition) {
+  const int64_t next = pass_counter(partition);
   char buf[16];
   std::snprintf(buf, sizeof buf, "99%02d%08lld", static_cast<int>(partition % 100),
                 static_cast<long long>(next % 100000000));
   return buf;
 }
 
-void BatchDecider::decide(const CommandRecord& cmd, int32_t partition,
-                          std::vector<OutRecord>& out) {
-  if (cmd.stream == "org") {
-    decide_org(cmd, out);
-  } else {
-    decide_journey(cmd, partition, out);
+void BatchDecider::decide(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out,
+                          int64_t offset) {
+  // KIP-1033's processing-exception handler, for one command: whatever it holds, an exception
+  // while deciding, sealing or encoding it becomes its rejection (500 internal), and the batch
+  // goes on. The stages below change the overlay only once nothing can throw any more, so
+  // dropping the command's records is all a failure needs.
+  const std::size_t mark = out.size();
+  try {
+    if (cmd.stream == "org") {
+      decide_org(cmd, out);
+    } else {
+      decide_journey(cmd, partition, out);
+    }
+    return;
+  } catch (const std::exception& e) {
+    out.resize(mark);
+    failed(cmd, partition, offset, common::describe_exception(e), out);
+  } catch (...) {
+    out.resize(mark);
+    failed(cmd, partition, offset, "non-standard exception", out);
   }
 }
+
+void BatchDecider::failed(const CommandRecord& cmd, int32_t partition, int64_t offset,
+                          const std::string& what, std::vector<OutRecord>& out) {
+  const std::string label = type_label(cmd);
+  // Ids and the exception's class only: never the command's data (it may hold personal data).
+  common::log_error("command failed", {{"command_id", cmd.command_id},
+                                       {"type", label},
+                                       {"partition", partition},
+                                       {"offset", offset},
+                                       {"error", what}});
+  if (probe_) probe_->command_failed(label);
+  // Not remembered: a retry with the same key is decided again (by a fixed build, say).
+  reply(
+      cmd, 500,
+      rejection_body({"internal", "the command could not be processed; nothing was appended", 500}),
+      out, false);
+}
+
+namespace {
+// Test failpoint, never set in production: PARCOURS_TEST_THROW_ON_KEY=<text> makes the
+// processing of every command whose Idempotency-Key contains <text> throw after it is decided,
+// as a defect would, so that the integration tests show such a command answered 500 while the
+// partition goes on.
+void throw_if_failpoint(const CommandRecord& cmd) {
+  static const std::string marker = [] {
+    const char* v = std::getenv("PARCOURS_TEST_THROW_ON_KEY");
+    return std::string(v ? v : "");
+  }();
+  if (!marker.empty() && cmd.command_id.find(marker) != std::string::npos) {
+    throw std::logic_error("failpoint PARCOURS_TEST_THROW_ON_KEY");
+  }
+}
+}  // namespace
 
 void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
                                   std::vector<OutRecord>& out) {
   const std::string& id = cmd.stream_id;
   const std::string label = type_label(cmd);
-  if (auto prior = seen(cmd.stream + ":" + id, cmd.command_id)) {
-    if (!prior->hash.empty() && prior->hash != cmd.payload_hash) {
-      reply(cmd, 422,
-            rejection_body(domain::rule("idempotency_key_reused",
-                                        "this Idempotency-Key was used for another command")),
-            out, false);
-      if (probe_) probe_->command(label, "idempotency_key_reused");
-      return;
-    }
-    reply(cmd, prior->status == 201 ? 200 : prior->status, prior->body, out, false);
-    if (probe_) probe_->command(label, "replayed");
-    return;
-  }
+  // 1. Idempotency gate: a key seen before answers its first outcome.
+  if (replay_if_seen(cmd, label, out)) return;
 
+  // 2. The journey's state (batch overlay, cache, store) and the decision context.
   domain::JourneyState& state = journey(id);
   Orgs orgs(org_overlay_, registry_, org_copies_);
   domain::DecisionContext ctx = context(cmd, orgs);
   domain::Command dc{cmd.type, cmd.data, cmd.command_id, id, cmd.expected_version};
 
+  // 3. Open what the rules need: the person of OpenJourney, the free text sealed for the trip,
+  // the identity for age rules and proofs.
   std::optional<crypto::DataKey> key;
+  std::optional<nlohmann::json> wrapped_record;  // OpenJourney: the keys topic's record
   if (cmd.type == "OpenJourney") {
     // The API sealed the person with a fresh key; open it to decide, adopt the key.
     key = crypto::unwrap_data_key(cmd.wrapped_key, id, master_);
@@ -174,84 +224,133 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
     if (key && dc.data.is_object() && dc.data.contains("person")) {
       person = crypto::open_identity(dc.data["person"], *key, id);
     }
-    if (!person) {
-      reply(cmd, 400,
-            rejection_body(domain::malformed("the person's identity could not be opened")), out,
-            true);
-      if (probe_) probe_->command(label, "malformed");
-      return;
-    }
+    if (!person)
+      return reject(cmd, domain::malformed("the person's identity could not be opened"), true, out);
     dc.data["person"] = *person;
-  } else if (state.exists() && !state.identity.is_null()) {
-    if (auto k = data_key(id)) {
-      if (auto clear = crypto::open_identity(state.identity, *k, id)) {
-        if (auto p = domain::person_from_json(*clear)) ctx.birth_date = p->birth_date;
+    wrapped_record = with_lookup_hashes(cmd.wrapped_key, *person);
+  } else {
+    if (!crypto::open_command_free_text(cmd.type, dc.data, cmd.wrapped_key, id, master_)) {
+      return reject(cmd, domain::malformed("the command's free text could not be opened"), true,
+                    out);
+    }
+    if (state.exists() && !state.identity.is_null()) key = data_key(id);
+    if (key) {
+      if (auto clear = crypto::open_identity(state.identity, *key, id)) {
+        if (auto p = domain::person_from_json(*clear)) {
+          ctx.birth_date = p->birth_date;
+          ctx.proof_matches = [texts = domain::proof_texts(*p),
+                               lookup = master_.lookup_keys().front()](const domain::Proof& proof) {
+            return crypto::proof_matches(proof.text, texts, *lookup);
+          };
+        }
       }
     }
   }
   ctx.next_pass_number = pass_number(partition);
 
-  std::optional<domain::Result<domain::Decision>> result;
-  try {
-    result.emplace(domain::decide(state, dc, ctx));
-  } catch (const std::exception& e) {
-    common::log_error("decider failed", {{"journey", id}, {"type", label}, {"error", e.what()}});
-    reply(cmd, 500, rejection_body({"internal", "the command could not be decided", 500}), out,
-          false);
-    if (probe_) probe_->command(label, "internal");
-    return;
-  }
-  if (!result->ok()) {
-    const auto& rej = result->rejection();
-    reply(cmd, rej.status, rejection_body(rej), out, true);
-    if (probe_) probe_->command(label, rej.code);
-    return;
-  }
+  // 4. Decide (pure).
+  domain::Result<domain::Decision> result = domain::decide(state, dc, ctx);
+  if (!result.ok()) return reject(cmd, result.rejection(), true, out);
+  throw_if_failpoint(cmd);
 
+  // 5. Seal and encode the events into a copy of the state: if anything throws here, neither
+  // the overlay nor `out` has changed. Free text is sealed with the journey's data key; once
+  // the erasure has destroyed it, with a key destroyed at once (nothing can read it again).
+  const crypto::DataKey text_key = key ? *key : crypto::new_data_key();
+  // A live journey whose key is not here (yet): better a 500 the client retries than free text
+  // sealed with a key nobody keeps.
+  const bool key_missing = !key && state.exists() && !state.erased;
+  domain::JourneyState next = state;
+  std::vector<OutRecord> records;
   nlohmann::json appended = nlohmann::json::array();
-  for (const auto& ev : result->value().events) {
+  int64_t pass_next = pass_counter(partition);
+  bool erased = false;
+  for (const auto& ev : result->events) {
     domain::RecordedEvent rec;
     rec.type = ev.type;
     rec.subject = id;
-    rec.seq = state.version + 1;
-    rec.prevhash = state.version == 0 ? std::string(events::kZeroHash) : state.last_hash;
+    rec.seq = next.version + 1;
+    rec.prevhash = next.version == 0 ? std::string(events::kZeroHash) : next.last_hash;
     rec.time = recorded_time_;
     rec.command_id = cmd.command_id;
     rec.actor = cmd.actor.sub;
     rec.actor_org = cmd.actor.org;
-    rec.ruleset = result->value().ruleset;
+    rec.ruleset = result->ruleset;
     rec.data = ev.data;
     if (ev.type == "journey.opened") {
       rec.data["identity"] = crypto::seal_identity(ev.data.at("identity"), *key, id);
     }
+    if (key_missing && !domain::free_text_fields_of_event(ev.type).empty()) {
+      throw std::runtime_error("the journey's data key is missing");
+    }
+    crypto::seal_event_free_text(ev.type, rec.data, text_key, id);
     const nlohmann::json env = events::seal(rec, events::kJourneySource);
-    out.push_back({topics_.events, partition, id, env.dump()});
-    domain::evolve(state, rec);
-    ++events_;
+    records.push_back({topics_.events, partition, id, events::canonical(env)});
+    domain::evolve(next, rec);
     appended.push_back({{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}});
-    if (ev.type == "pass.issued") {
-      auto it = pass_counters_.find(partition);
-      const int64_t next = it != pass_counters_.end() ? it->second : store_.pass_counter(partition);
-      pass_counters_[partition] = next + 1;
-      ctx.next_pass_number = pass_number(partition);
-    }
-    if (ev.type == "journey.identity_erased") {
-      // Crypto-shredding: the tombstone compacts the wrapped key away for good.
-      out.push_back({topics_.keys, -1, id, std::nullopt});
-      erased_keys_.insert(id);
-      new_keys_.erase(id);
-      unwrapped_.erase(id);
-    }
+    if (ev.type == "pass.issued") ++pass_next;
+    // Crypto-shredding: the tombstone compacts the wrapped key away for good.
+    if (ev.type == "journey.identity_erased") erased = true;
   }
-  if (cmd.type == "OpenJourney") {
-    new_keys_[id] = cmd.wrapped_key;
+  if (erased) records.push_back({topics_.keys, -1, id, std::nullopt});
+  if (wrapped_record) records.push_back({topics_.keys, -1, id, events::canonical(*wrapped_record)});
+  nlohmann::json body = {{"journey_id", id}, {"version", next.version}, {"events", appended}};
+
+  // 6. Nothing below throws (but for memory): the command's outcome joins the batch.
+  events_ += result->events.size();
+  state = std::move(next);
+  if (pass_next != pass_counter(partition)) pass_counters_[partition] = pass_next;
+  if (erased) {
+    erased_keys_.insert(id);
+    new_keys_.erase(id);
+    unwrapped_.erase(id);
+  }
+  if (wrapped_record) {
+    new_keys_[id] = std::move(*wrapped_record);
     unwrapped_[id] = *key;
-    out.push_back({topics_.keys, -1, id, cmd.wrapped_key.dump()});
   }
   dirty_.insert(id);
-  reply(cmd, 201, {{"journey_id", id}, {"version", state.version}, {"events", appended}}, out,
-        true);
+  for (auto& r : records) out.push_back(std::move(r));
+  reply(cmd, 201, std::move(body), out, true);
   if (probe_) probe_->command(label, "accepted");
+}
+
+void BatchDecider::reject(const CommandRecord& cmd, const domain::Rejection& rejection,
+                          bool remember, std::vector<OutRecord>& out) {
+  reply(cmd, rejection.status, rejection_body(rejection), out, remember);
+  if (probe_) probe_->command(type_label(cmd), rejection.code);
+}
+
+nlohmann::json BatchDecider::with_lookup_hashes(const nlohmann::json& wrapped,
+                                                const nlohmann::json& person) const {
+  // The keyed hashes of the person's proofs go with the key: the read models index them for
+  // POST /v1/journeys/lookup, and the erasure's tombstone takes them away.
+  nlohmann::json record = wrapped;
+  nlohmann::json hashes = nlohmann::json::array();
+  if (auto p = domain::person_from_json(person)) {
+    for (const auto& text : domain::proof_texts(*p)) {
+      hashes.push_back(crypto::lookup_hash_hex(text, *master_.lookup_keys().front()));
+    }
+  }
+  record["lookup"] = std::move(hashes);
+  return record;
+}
+
+bool BatchDecider::replay_if_seen(const CommandRecord& cmd, const std::string& label,
+                                  std::vector<OutRecord>& out) {
+  auto prior = seen(cmd.stream + ":" + cmd.stream_id, cmd.command_id);
+  if (!prior) return false;
+  if (!prior->hash.empty() && prior->hash != cmd.payload_hash) {
+    reply(cmd, 422,
+          rejection_body(domain::rule("idempotency_key_reused",
+                                      "this Idempotency-Key was used for another command")),
+          out, false);
+    if (probe_) probe_->command(label, "idempotency_key_reused");
+    return true;
+  }
+  reply(cmd, prior->status == 201 ? 200 : prior->status, prior->body, out, false);
+  if (probe_) probe_->command(label, "replayed");
+  return true;
 }
 
 void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& out) {
@@ -269,19 +368,7 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
     if (probe_) probe_->command(label, "replayed");
     return;
   }
-  if (auto prior = seen(cmd.stream + ":" + id, cmd.command_id)) {
-    if (!prior->hash.empty() && prior->hash != cmd.payload_hash) {
-      reply(cmd, 422,
-            rejection_body(domain::rule("idempotency_key_reused",
-                                        "this Idempotency-Key was used for another command")),
-            out, false);
-      if (probe_) probe_->command(label, "idempotency_key_reused");
-      return;
-    }
-    reply(cmd, prior->status == 201 ? 200 : prior->status, prior->body, out, false);
-    if (probe_) probe_->command(label, "replayed");
-    return;
-  }
+  if (replay_if_seen(cmd, label, out)) return;
   Orgs orgs(org_overlay_, registry_, org_copies_);
   const domain::DecisionContext ctx = context(cmd, orgs);
   const domain::Organization* current = orgs.find(id);
@@ -292,7 +379,11 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
     if (probe_) probe_->command(label, result.rejection().code);
     return;
   }
-  if (current && !org_overlay_.find(id)) org_overlay_.upsert(id) = *current;
+  // Events are folded into a scratch registry holding this organisation only, so that an
+  // exception leaves the overlay as it was (see decide()).
+  domain::OrgMap scratch;
+  if (current) scratch.upsert(id) = *current;
+  std::vector<OutRecord> records;
   nlohmann::json appended = nlohmann::json::array();
   for (const auto& ev : result.value().events) {
     domain::RecordedEvent rec;
@@ -307,16 +398,20 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
     rec.ruleset = result.value().ruleset;
     rec.data = ev.data;
     const nlohmann::json env = events::seal(rec, events::kOrgSource);
-    out.push_back({topics_.org_events, -1, id, env.dump()});
-    domain::evolve_org(org_overlay_, rec);
+    records.push_back({topics_.org_events, -1, id, events::canonical(env)});
+    domain::evolve_org(scratch, rec);
     chain.version = rec.seq;
     chain.last_hash = rec.hash;
     chain.commands[cmd.command_id] = rec.seq;
-    ++events_;
     appended.push_back({{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}});
   }
-  org_chains_[id] = chain;
-  reply(cmd, 201, {{"org_id", id}, {"version", chain.version}, {"events", appended}}, out, true);
+  nlohmann::json body = {{"org_id", id}, {"version", chain.version}, {"events", appended}};
+
+  events_ += result.value().events.size();
+  if (const auto* o = scratch.find(id)) org_overlay_.upsert(id) = *o;
+  org_chains_[id] = std::move(chain);
+  for (auto& r : records) out.push_back(std::move(r));
+  reply(cmd, 201, std::move(body), out, true);
   if (probe_) probe_->command(label, "accepted");
 }
 

@@ -47,8 +47,12 @@ class BatchDecider {
                projections::OrgRegistry& registry, const crypto::MasterKeyRing& keys,
                ProcessorProbe* probe, std::string recorded_time);
 
-  // Decides one command read from commands partition `partition` and appends its records.
-  void decide(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out);
+  // Decides one command read from commands partition `partition` (at `offset`, for the logs)
+  // and appends its records: the events, keys and reply of an accepted command, or the reply
+  // of a rejected one. Never throws: a command whose processing throws is answered 500
+  // internal, counted and logged, and appends nothing else (KIP-1033).
+  void decide(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out,
+              int64_t offset = -1);
 
   // After commit: the store changes (states, idempotency, keys, PASS counters).
   void write_to(ProcessorStore::Batch& batch) const;
@@ -59,6 +63,17 @@ class BatchDecider {
  private:
   class Orgs;  // overlay of the registry (orgs changed by this batch first)
   void decide_journey(const CommandRecord& cmd, int32_t partition, std::vector<OutRecord>& out);
+  void failed(const CommandRecord& cmd, int32_t partition, int64_t offset, const std::string& what,
+              std::vector<OutRecord>& out);
+  // Answers a command whose Idempotency-Key was seen before; false if it was not.
+  bool replay_if_seen(const CommandRecord& cmd, const std::string& label,
+                      std::vector<OutRecord>& out);
+  int64_t pass_counter(int32_t partition);
+  void reject(const CommandRecord& cmd, const domain::Rejection& rejection, bool remember,
+              std::vector<OutRecord>& out);
+  // OpenJourney's wrapped key with the keyed hashes of the person's proofs (lookup index).
+  nlohmann::json with_lookup_hashes(const nlohmann::json& wrapped,
+                                    const nlohmann::json& person) const;
   void decide_org(const CommandRecord& cmd, std::vector<OutRecord>& out);
   domain::JourneyState& journey(const std::string& id);
   std::optional<crypto::DataKey> data_key(const std::string& journey_id);

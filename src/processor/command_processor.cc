@@ -185,7 +185,7 @@ bool CommandProcessor::process(std::vector<std::unique_ptr<RdKafka::Message>>& b
       if (probe_) probe_->command("unknown", "undecodable");
       continue;
     }
-    decider.decide(*cmd, m->partition(), out);
+    decider.decide(*cmd, m->partition(), out, m->offset());
   }
 
   const auto started = Clock::now();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "events/envelope.h"
+
 namespace parcours::processor {
 
 bool CommandActor::has_role(const std::string& r) const {
@@ -24,7 +26,7 @@ std::string encode(const CommandRecord& c) {
       {"request_id", c.request_id}};
   j["expected_version"] = c.expected_version ? nlohmann::json(*c.expected_version) : nullptr;
   if (!c.wrapped_key.is_null()) j["wrapped_key"] = c.wrapped_key;
-  return j.dump();
+  return events::canonical(j);
 }
 
 std::optional<CommandRecord> decode_command(std::string_view value, std::string* error) {
@@ -67,7 +69,7 @@ std::string encode(const ReplyRecord& r) {
                         {"request_id", r.request_id},
                         {"status", r.status},
                         {"body", r.body}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<ReplyRecord> decode_reply(std::string_view value) {

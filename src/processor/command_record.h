@@ -12,12 +12,15 @@
 //     "intake_time": "2026-11-23T10:15:30.123Z",    the API's clock; "today" is its date
 //     "payload_hash": "<hex>",                      keyed hash of type+data+expected_version
 //     "reply_partition": 0, "reply_to": "<instance id>", "request_id": "<unique>",
-//     "wrapped_key": {...}                          OpenJourney only: the new journey's data
-//   }                                               key, wrapped by the master key
+//     "wrapped_key": {...}                          OpenJourney: the new journey's data key;
+//   }                                               a command with free text: the key that
+//                                                   seals it in transit; both wrapped by the
+//                                                   master key
 //
 // Personal data never travels in clear: the API seals OpenJourney's `person` with a fresh data
 // key before producing the command; the processor opens it to decide and adopts that key as
-// the journey's.
+// the journey's. Free text (notes, messages, a proof of identity: domain/free_text.h) is
+// sealed the same way with a key of its own (crypto/free_text_cipher.h).
 //
 // A reply record (parcours.replies.v1, key = command id, partition = reply_partition):
 //   {"command_id": "...", "reply_to": "...", "request_id": "...", "status": 201, "body": {...}}
@@ -52,7 +55,7 @@ struct CommandRecord {
   int reply_partition = 0;
   std::string reply_to;
   std::string request_id;      // unique per API request; the reply carries it back
-  nlohmann::json wrapped_key;  // null unless OpenJourney
+  nlohmann::json wrapped_key;  // null unless OpenJourney or a command with free text
 };
 
 std::string encode(const CommandRecord& c);

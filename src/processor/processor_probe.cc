@@ -11,7 +11,12 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
       failures_family_(prometheus::BuildCounter()
                            .Name("parcours_transaction_failures_total")
                            .Help("Kafka transactions that failed, by kind (abortable, fatal)")
-                           .Register(registry)) {
+                           .Register(registry)),
+      failed_family_(prometheus::BuildCounter()
+                         .Name("parcours_commands_failed_total")
+                         .Help("Commands whose processing threw (a defect): each was answered "
+                               "500 internal and the partition went on")
+                         .Register(registry)) {
   commit_seconds_ =
       &prometheus::BuildHistogram()
            .Name("parcours_transaction_commit_seconds")
@@ -42,6 +47,16 @@ void ProcessorProbe::command(const std::string& type, const std::string& outcome
   auto& c = commands_[{type, outcome}];
   if (!c) c = &commands_family_.Add({{"type", type}, {"outcome", outcome}});
   c->Increment();
+}
+
+void ProcessorProbe::command_failed(const std::string& type) {
+  std::lock_guard lock(mu_);
+  auto& c = failed_[type];
+  if (!c) c = &failed_family_.Add({{"type", type}});
+  c->Increment();
+  auto& outcome = commands_[{type, "internal"}];
+  if (!outcome) outcome = &commands_family_.Add({{"type", type}, {"outcome", "internal"}});
+  outcome->Increment();
 }
 
 void ProcessorProbe::batch(std::size_t commands, double commit_seconds) {

@@ -23,6 +23,8 @@ class ProcessorProbe {
   void batch(std::size_t commands, double commit_seconds);
   void events_appended(std::size_t n) { events_->Increment(static_cast<double>(n)); }
   void transaction_failed(const std::string& kind);
+  // parcours_commands_failed_total{type}: commands whose processing threw, answered 500.
+  void command_failed(const std::string& type);
   void owned_partitions(std::size_t n) { owned_->Set(static_cast<double>(n)); }
 
  private:
@@ -31,6 +33,8 @@ class ProcessorProbe {
   std::mutex mu_;
   std::map<std::pair<std::string, std::string>, prometheus::Counter*> commands_;
   std::map<std::string, prometheus::Counter*> failures_;
+  prometheus::Family<prometheus::Counter>& failed_family_;
+  std::map<std::string, prometheus::Counter*> failed_;
   prometheus::Histogram* commit_seconds_;
   prometheus::Histogram* batch_size_;
   prometheus::Counter* events_;

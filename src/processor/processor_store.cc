@@ -2,6 +2,8 @@
 
 #include "domain/state_json.h"
 
+#include "events/envelope.h"
+
 namespace parcours::processor {
 
 std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, std::string* error,
@@ -61,11 +63,11 @@ void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
                                             const std::string& command_id,
                                             const IdempotencyEntry& e) {
   nlohmann::json j = {{"hash", e.hash}, {"status", e.status}, {"body", e.body}};
-  (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), j.dump());
+  (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), events::canonical(j));
 }
 
 void ProcessorStore::Batch::put_key(const std::string& journey_id, const nlohmann::json& wrapped) {
-  (void)batch_.Put(store_->keys_, journey_id, wrapped.dump());
+  (void)batch_.Put(store_->keys_, journey_id, events::canonical(wrapped));
 }
 
 void ProcessorStore::Batch::delete_key(const std::string& journey_id) {

@@ -151,7 +151,8 @@ class Stack:
         return f"{head}.{body}.{b64(sig)}"
 
     def admin(self):
-        return self.token("admin", roles=["admin"])
+        # The admin role counts only for the platform organisation (PARCOURS_PLATFORM_ORG).
+        return self.token("admin", org="platform", roles=["admin"])
 
     def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
         url = f"http://127.0.0.1:{self.port}{path}"

@@ -1,5 +1,6 @@
 """Privacy and security (JOURNEY §6, ARCHITECTURE §5): tokens, the read matrix, nothing in
 clear on disk, crypto-shredding, the access log, the rate limit."""
+import base64
 import glob
 import json
 import os
@@ -15,7 +16,9 @@ SECRET_PERSON = person(first="Zephyrine", last="Quatremarezz", birth="1977-03-14
                        email="zephyrine.q@example.org", phone="+33 6 12 34 56 78")
 NEEDLES = [b"Zephyrine", b"Quatremarezz", b"1977-03-14", b"277037512345692", b"FTX98765Q",
            b"zephyrine.q@example.org", b"+33 6 12 34 56 78"]
-MARKER = "CLEAR-MARKER-7f3e"  # stored in clear on purpose (follow-up notes): the scan must see it
+MARKER = "CLEAR-MARKER-7f3e"  # stored in clear on purpose (a job title): the scan must see it
+NOTE = "note about Mme Q., sealed-7f3e"  # free text: sealed like the identity (JOURNEY §6)
+NEEDLES.append(NOTE.encode())
 
 
 def scan(paths, needle):
@@ -50,10 +53,13 @@ class Security(unittest.TestCase):
         assert s.command(j, "OpenJourney", {"person": SECRET_PERSON, "department": "74"}, cls.t["ft-annecy"]).status == 201
         assert s.command(j, "MakeEligibilityDiagnosis", {"diagnosis_id": "e1", "date": "2026-11-02",
                                                          "criteria": ["RSA", "PSH_PR"]}, cls.t["ft-annecy"]).status == 201
-        assert s.command(j, "SubmitCandidature", {"candidature_id": "c1", "siae_org": "ei-in", "date": "2026-11-02"},
+        # The SPIP meets the person and joins with the NIR before it orients her.
+        assert s.command(j, "JoinJourney", {"proof": {"nir": SECRET_PERSON["nir"]}}, cls.t["spip-74"]).status == 201
+        assert s.command(j, "SubmitCandidature", {"candidature_id": "c1", "siae_org": "ei-in", "date": "2026-11-02",
+                                                  "job_title": MARKER},
                          cls.t["spip-74"]).status == 201
         r = s.command(j, "RecordFollowUp", {"followup_id": "f1", "date": "2026-11-20", "kind": "interview",
-                                             "notes": MARKER}, cls.t["ft-annecy"])
+                                             "notes": NOTE}, cls.t["ft-annecy"])
         assert r.status == 201, r
         cls.version = r.json["version"]
 
@@ -88,8 +94,23 @@ class Security(unittest.TestCase):
                 break
             time.sleep(0.2)
         self.assertEqual((r.status, r.json["code"]), (403, "forbidden"))
-        # The admin role needs no organisation.
+        # The admin role counts for the platform organisation only (`parcours token` names it).
         self.assertEqual(s.request("GET", path, token=s.token("root", roles=["admin"])).status, 200)
+        # Roles are claims, not rights: an SIAE's token claiming admin or auditor reads nothing
+        # more than the SIAE, and the journey does not exist for it.
+        for role in ("admin", "auditor", "ddets"):
+            r = s.request("GET", path, token=s.token("mallory", org="ei-out", roles=[role]))
+            self.assertEqual((r.status, r.json["code"]), (404, "not_found"), role)
+        self.assertEqual(s.request("POST", "/v1/organizations/x2/commands",
+                                   {"type": "RegisterOrganization", "data": {"name": "x", "kind": "ddets",
+                                                                              "department": "74"}},
+                                   s.token("mallory", org="ei-out", roles=["admin"]),
+                                   {"Idempotency-Key": "mallory-1"}).status, 403)
+        # A header whose alg is not a string is a bad token (401), not a failure of the server.
+        head = base64.urlsafe_b64encode(json.dumps({"alg": 256, "typ": "JWT"}).encode()).rstrip(b"=").decode()
+        body = base64.urlsafe_b64encode(json.dumps({"sub": "a", "org": "ft-annecy", "exp": now + 60}).encode()).rstrip(b"=").decode()
+        r = s.request("GET", path, token=f"{head}.{body}.c2ln")
+        self.assertEqual((r.status, r.json["code"]), (401, "unauthenticated"))
 
     # --- who reads what (JOURNEY §6)
     def test_read_matrix(self):
@@ -98,10 +119,18 @@ class Security(unittest.TestCase):
         self.assertEqual(ft.json["person"]["last_name"], "Quatremarezz")
         self.assertEqual(ft.json["diagnoses"][0]["criteria"], ["RSA", "PSH_PR"])
         self.assertEqual(ft.json["candidatures"][0]["sender_org"], "OTHER", "SPIP is sensitive")
+        # Free text is opened for those who read its part.
+        self.assertEqual(ft.json["followup_notes"], [{"followup_id": "f1", "notes": NOTE}])
 
-        self.assertEqual(self.read("ei-out").status, 403)        # uninvolved SIAE
-        self.assertEqual(self.read("ml-annecy").status, 403)     # uninvolved prescriber
-        self.assertEqual(self.read("ddets-73").status, 403)      # DDETS of another department
+        # Outsiders: the journey does not exist for them (JOURNEY §6), byte for byte.
+        unknown = self.s.journey("no-such-journey", self.t["ml-annecy"])
+        self.assertEqual((unknown.status, unknown.json["code"]), (404, "not_found"))
+        for who in ("ei-out", "ml-annecy", "ddets-73"):
+            r = self.read(who)
+            self.assertEqual((r.status, r.raw), (404, unknown.raw), who)
+            for sub in ("events", "verify", "access-log"):
+                r = self.s.request("GET", f"/v1/journeys/{self.j}/{sub}", token=self.t[who])
+                self.assertEqual((r.status, r.raw), (404, unknown.raw), (who, sub))
 
         ei = self.read("ei-in")  # involved SIAE, no consent yet
         self.assertEqual(ei.status, 200)

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/access.h"
 #include "domain/command.h"
 #include "domain/fields.h"
 #include "domain/journey_state.h"
@@ -30,12 +31,6 @@ inline std::string actor_kind(const DecisionContext& ctx) {
 // Is the actor an organisation of this kind?
 inline bool actor_is(const DecisionContext& ctx, OrgKind kind) {
   return ctx.actor.org && ctx.actor.org->kind == kind;
-}
-
-// Has this organisation authored an event of the journey or received one of its
-// candidatures (JOURNEY §3, "involved")?
-inline bool is_involved(const JourneyState& s, const std::string& org) {
-  return !org.empty() && s.involved_orgs.count(org) > 0;
 }
 
 inline const Ruleset& rules_on(const DecisionContext& ctx, Date day) {

@@ -1,9 +1,25 @@
 // JOURNEY §3.1: consent. The person decides what is shared, with whom and when
-// (seed004:L1618-1631); the organisation that records it must be involved in the journey.
+// (seed004:L1618-1631). decide() has checked that the organisation recording it is involved;
+// it must also hold what the consent hands over (you cannot hand over what you do not hold).
 #include "domain/command_spec.h"
 #include "domain/deciders/common.h"
 
 namespace parcours::domain {
+
+namespace {
+
+// Does the sender hold what a consent of `scope` shares? Admins hold everything.
+bool holds(const JourneyState& state, const std::string& scope, const DecisionContext& ctx) {
+  if (ctx.actor.admin) return true;
+  if (!ctx.actor.org) return false;
+  if (scope == "share_identity") return reads_identity(state, actor_org(ctx));
+  for (const auto& d : state.diagnoses) {
+    if (d.author_org == actor_org(ctx)) return true;
+  }
+  return reads_diagnosis_details(state, *ctx.actor.org);
+}
+
+}  // namespace
 
 Result<Decision> decide_record_consent(const JourneyState& state, const Command& cmd,
                                        const DecisionContext& ctx) {
@@ -17,8 +33,11 @@ Result<Decision> decide_record_consent(const JourneyState& state, const Command&
     return malformed("field 'org' must be an organisation id or \"*\"");
   }
 
-  if (!is_involved(state, actor_org(ctx))) {
-    return forbidden("only organisations involved in the journey may record a consent");
+  if (!holds(state, scope, ctx)) {
+    return forbidden(scope == "share_identity"
+                         ? "only an organisation that reads the identity may record this consent"
+                         : "only the author of a diagnosis, or an organisation that reads its "
+                           "details, may record this consent");
   }
   if (auto err = not_in_future(date, "date", ctx)) return *err;
   // consent.unknown_org: a consent names a registered organisation, or "*" for every one.

@@ -64,9 +64,10 @@ std::optional<Rejection> check_criteria(const std::vector<std::string>& criteria
     // the birth date on the diagnosis date (JOURNEY §3.2, §8).
     if ((age_rule.min_age > 0 && age < age_rule.min_age) ||
         (age_rule.below_age > 0 && age >= age_rule.below_age)) {
-      return rule("eligibility.criterion_contradicts_identity",
-                  "criterion '" + age_rule.code + "' does not match the person's age (" +
-                      std::to_string(age) + ") on " + date.str());
+      // JOURNEY §6: the detail never gives the age (it would give the birth date away).
+      return rule(
+          "eligibility.criterion_contradicts_identity",
+          "criterion '" + age_rule.code + "' does not match the person's age on " + date.str());
     }
   }
   if (!by_siae) return std::nullopt;
@@ -117,8 +118,8 @@ Result<Decision> decide_eligibility_diagnosis(const JourneyState& state, const C
     if (old.valid_on(date)) holding = &old;
   }
   if (holding) {
-    return rule("eligibility.pass_valid", "PASS IAE " + holding->number + " is valid on " +
-                                              date.str() + " (until " + holding->end.str() + ")");
+    // JOURNEY §6: neither the PASS's number nor its dates.
+    return rule("eligibility.pass_valid", "the person holds a PASS IAE valid on " + date.str());
   }
   const std::string siae_kind = by_siae ? ctx.actor.org->siae_kind : "";
   if (auto err = check_criteria(criteria, r, date, by_siae, siae_kind, ctx)) return *err;

@@ -4,7 +4,7 @@
 
 namespace parcours::domain {
 
-Result<Decision> decide_record_followup(const JourneyState& state, const Command& cmd,
+Result<Decision> decide_record_followup(const JourneyState&, const Command& cmd,
                                         const DecisionContext& ctx) {
   FieldReader f(cmd.data);
   const std::string id = f.id("followup_id");
@@ -14,9 +14,6 @@ Result<Decision> decide_record_followup(const JourneyState& state, const Command
   const auto notes = f.opt_text("notes", kMaxLongText);
   if (auto err = f.finish()) return *err;
 
-  if (!is_involved(state, actor_org(ctx))) {
-    return forbidden("only organisations involved in the journey may record a follow-up");
-  }
   if (auto err = not_in_future(date, "date", ctx)) return *err;
   nlohmann::json data = {{"followup_id", id}, {"date", date}, {"kind", kind}};
   if (notes) data["notes"] = *notes;

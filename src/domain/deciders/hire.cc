@@ -114,8 +114,8 @@ Result<Decision> decide_accept_candidature(const JourneyState& state, const Comm
     // Reuse the PASS valid or future on the reference day (les-emplois).
     // hire.after_pass_end: the hire must start while the PASS holds.
     if (hiring_start > p->end) {
-      return rule("hire.after_pass_end", "the hire starts after the end of PASS IAE " + p->number +
-                                             " (" + p->end.str() + ")");
+      // JOURNEY §6: neither the PASS's number nor its dates.
+      return rule("hire.after_pass_end", "the hire starts after the end of the person's PASS IAE");
     }
     number = p->number;
     Date start = p->start;
@@ -126,9 +126,8 @@ Result<Decision> decide_accept_candidature(const JourneyState& state, const Comm
       for (const auto& old : state.past_passes) {
         // hire.overlaps_earlier_pass: two PASS IAE never cover the same day.
         if (!old.cancelled() && hiring_start <= old.end) {
-          return rule("hire.overlaps_earlier_pass", "the hire starts while the earlier PASS IAE " +
-                                                        old.number + " held (until " +
-                                                        old.end.str() + ")");
+          return rule("hire.overlaps_earlier_pass",
+                      "the hire starts while an earlier PASS IAE of the person held");
         }
       }
       end = end.plus_days(hiring_start.days() - start.days());
@@ -188,11 +187,11 @@ Result<Decision> decide_accept_candidature(const JourneyState& state, const Comm
     // contract.cdi_inclusion_not_allowed: aged 57 or more, after 12 months of parcours
     // (seed004:L1409-1413, L2429-2435).
     if (age < r.cdi_inclusion_min_age || hiring_start < parcours_ok) {
+      // JOURNEY §6: neither the age nor a date derived from the PASS.
       return rule("contract.cdi_inclusion_not_allowed",
                   "a CDI inclusion needs a person aged " + std::to_string(r.cdi_inclusion_min_age) +
-                      " or more (here " + std::to_string(age) + ") and " +
-                      std::to_string(r.cdi_inclusion_min_parcours_months) +
-                      " months of parcours (from " + parcours_ok.str() + ")");
+                      " or more on the first day, after " +
+                      std::to_string(r.cdi_inclusion_min_parcours_months) + " months of parcours");
     }
   }
 

@@ -82,7 +82,7 @@ Result<Decision> register_org(const Organization* current, const Command& cmd,
 Result<Decision> decide_org(const Organization* current, const Command& cmd,
                             const DecisionContext& ctx) {
   if (!is_org_command(cmd.type)) {
-    return malformed("unknown command type '" + cmd.type.substr(0, 64) + "'");
+    return malformed("unknown command type");
   }
   if (!ctx.actor.admin) return forbidden("organisation commands need the admin role");
   if (cmd.type == "RegisterOrganization") return register_org(current, cmd, ctx);

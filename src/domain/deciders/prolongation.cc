@@ -44,8 +44,12 @@ Result<Decision> decide_prolong_pass(const JourneyState& state, const Command& c
   const Date closes = p->end.plus_months(r.prolongation_window_months_after_end);
   // pass.prolongation_window: asked between PASS end - 12 months and PASS end + 6 months.
   if (today < opens || closes < today) {
-    return rule("pass.prolongation_window", "a prolongation of this PASS IAE is asked between " +
-                                                opens.str() + " and " + closes.str());
+    // JOURNEY §6: the window is told in months, not in dates derived from the PASS end.
+    return rule("pass.prolongation_window",
+                "a prolongation is asked from " +
+                    std::to_string(r.prolongation_window_months_before_end) +
+                    " months before the PASS IAE ends to " +
+                    std::to_string(r.prolongation_window_months_after_end) + " months after");
   }
   // pass.currently_suspended: not while the PASS is suspended.
   if (const Suspension* s = p->suspension_on(today)) {
@@ -70,13 +74,12 @@ Result<Decision> decide_prolong_pass(const JourneyState& state, const Command& c
   // pass.prolongation_too_short: it starts at the current PASS end and lasts at least a day.
   if (days < 1) {
     return rule("pass.prolongation_too_short",
-                "the new end must be after the current PASS end (" + start.str() + ")");
+                "the new end must be after the current end of the PASS IAE");
   }
   // pass.prolongation_too_long: the reason's maximum for one prolongation.
   if (days > why->max_days) {
     return rule("pass.prolongation_too_long", "a prolongation for '" + reason + "' lasts at most " +
-                                                  std::to_string(why->max_days) + " days (until " +
-                                                  start.plus_days(why->max_days).str() + ")");
+                                                  std::to_string(why->max_days) + " days");
   }
   long earlier = 0;
   for (const auto& pr : p->prolongations) earlier += pr.counts() ? pr.days : 0;
@@ -100,8 +103,8 @@ Result<Decision> decide_prolong_pass(const JourneyState& state, const Command& c
   // pass.cdi_inclusion_too_early: SENIOR_CDI after 12 months of parcours (seed004:L3009).
   if (why->min_parcours_months > 0 && today < p->start.plus_months(why->min_parcours_months)) {
     return rule("pass.cdi_inclusion_too_early",
-                "a prolongation for '" + reason + "' is possible from " +
-                    p->start.plus_months(why->min_parcours_months).str());
+                "a prolongation for '" + reason + "' is possible after " +
+                    std::to_string(why->min_parcours_months) + " months of parcours");
   }
 
   nlohmann::json data = {{"prolongation_id", id}, {"number", p->number}, {"reason", reason},

@@ -33,7 +33,8 @@ std::optional<Rejection> check_waiting_period(const JourneyState& state, Date da
   if (by_habilitated_prescriber || prescriber_diagnosis_on(state, day)) return std::nullopt;
   // pass.waiting_period (les-emplois WAITING_PERIOD_YEARS)
   return rule("pass.waiting_period",
-              "the person's last PASS IAE ended on " + state.last_pass_end()->str() + "; for " +
+              "the person's last PASS IAE ended less than " +
+                  std::to_string(rules.waiting_period_years) + " years ago; for " +
                   std::to_string(rules.waiting_period_years) +
                   " years a new PASS needs a habilitated prescriber's candidature or a valid "
                   "prescriber diagnosis");
@@ -87,8 +88,11 @@ std::optional<Rejection> check_contract_period(const ContractTypeRule& type, Dat
     limit = pass_end;
     why = "the contract may not run beyond the PASS IAE end";
   }
-  if (limit && end > *limit)
-    return rule("contract.too_long", why + " (until " + limit->str() + ")");
+  // The PASS end is not told (JOURNEY §6); a limit of the contract's own length is.
+  if (limit && end > *limit) {
+    return rule("contract.too_long",
+                limit == pass_end ? why : why + " (until " + limit->str() + ")");
+  }
   return std::nullopt;
 }
 

@@ -1,6 +1,8 @@
-// Who may send what (JOURNEY §2-§3): each command refused with 403 for an actor that may not
-// send it. The state: a hire at ei-1 (c1), a pending candidature c2 to ei-2, a suspension s1,
-// a pending RQTH prolongation p1 asked of ft-annecy, a PMSMP m1 and a training t1 by ft-annecy.
+// Who may send what (JOURNEY §2-§3, §6): each command refused with 403 for an involved actor
+// that may not send it, and with 404, exactly as for an unknown journey, for every actor that
+// is not involved. The state: a hire at ei-1 (c1), a pending candidature c2 to ei-2, a
+// suspension s1, a pending RQTH prolongation p1 asked of ft-annecy, a PMSMP m1 and a training
+// t1 by ft-annecy; ml-annecy, asso-74, aci-1 and etti-1 joined the journey.
 #include "fixtures.h"
 
 namespace parcours::testing {
@@ -28,6 +30,7 @@ class Authorization : public DomainTest {
                {"end", "2027-06-30"},
                {"prescriber_org", "ft-annecy"}}));
     candidature_pmsmp_and_training();
+    join({"ml-annecy", "asso-74", "aci-1", "etti-1"});
   }
 };
 
@@ -57,8 +60,13 @@ TEST_F(Authorization, EachCommandRefusesAnActorThatMayNotSendIt) {
         {"department", "74"}}},
       {"RecordConsent",
        "ml-annecy",
-       "forbidden",  // not involved
+       "forbidden",  // involved, but does not read the identity it would hand over
        {{"scope", "share_identity"}, {"org", "*"}, {"given", true}, {"date", "2026-11-20"}}},
+      {"JoinJourney",
+       "ddets-74",
+       "forbidden",
+       {{"proof",
+         {{"last_name", "Martin"}, {"first_name", "Camille"}, {"birth_date", "1990-04-02"}}}}},
       {"RecordAccompanimentDiagnosis",
        "ei-1",
        "forbidden",
@@ -180,7 +188,6 @@ TEST_F(Authorization, EachCommandRefusesAnActorThatMayNotSendIt) {
        "forbidden",
        {{"contract_id", "c1"}, {"date", "2025-07-05"}, {"destination", {{"kind", "cdi"}}}}},
       {"RecordFollowUp", "ddets-74", "forbidden", follow},
-      {"RecordFollowUp", "aci-1", "forbidden", follow},  // not involved
       {"EraseIdentity", "ft-annecy", "forbidden", {{"reason", "r"}}},
       {"ApplyDeadlines", "ft-annecy", "forbidden", {{"day", "2026-11-23"}}},
       {"ApplyDeadlines", "admin", "forbidden", {{"day", "2026-11-23"}}},
@@ -197,6 +204,34 @@ TEST_F(Authorization, EachCommandRefusesAnActorThatMayNotSendIt) {
   for (const auto& c : cases) covered.insert(c.type);
   for (auto type : domain::journey_command_types()) {
     EXPECT_TRUE(covered.count(std::string(type))) << type << " has no authorisation case";
+  }
+}
+
+// JOURNEY §6: to an organisation that is not involved, the journey does not exist. Every
+// command but OpenJourney and JoinJourney gets the 404 of an unknown id, byte for byte, before
+// its fields are even read.
+TEST_F(Authorization, OutsidersGetTheNotFoundOfAnUnknownJourney) {
+  w.prescriber("ft-other", "FT", "01");
+  w.orienteur("asso-other", "01");
+  w.siae("ei-other", "EI", "01");
+  const auto unknown = w.send("no-such-journey", "ft-other", "RecordFollowUp", json::object());
+  ASSERT_FALSE(unknown.ok());
+  for (auto type : domain::journey_command_types()) {
+    if (type == "OpenJourney" || type == "JoinJourney") continue;
+    for (const char* outsider : {"ft-other", "asso-other", "ei-other"}) {
+      auto r = w.send("j1", outsider, std::string(type), json::object());
+      ASSERT_FALSE(r.ok()) << type << " by " << outsider << " was accepted";
+      if (r.rejection().status == 403 && r.rejection().code == "forbidden") {
+        // The kind may not send this command at all: the same 403 for any journey.
+        EXPECT_EQ(
+            w.send("no-such-journey", outsider, std::string(type), json::object()).rejection(),
+            r.rejection())
+            << type << " by " << outsider;
+        continue;
+      }
+      EXPECT_EQ(r.rejection(), unknown.rejection()) << type << " by " << outsider;
+      EXPECT_EQ(r.rejection().status, 404) << type << " by " << outsider;
+    }
   }
 }
 

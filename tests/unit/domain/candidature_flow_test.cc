@@ -20,6 +20,9 @@ class CandidatureFlow : public DomainTest {
 };
 
 TEST_F(CandidatureFlow, OnlyTheTargetSiaeAnswers) {
+  // Not involved: the journey does not exist for an SIAE that has not joined (JOURNEY §6).
+  w.siae("ei-9");
+  EXPECT_REJECTED(w.send("j1", "ei-9", "ProcessCandidature", id()), "not_found");
   EXPECT_REJECTED(w.send("j1", "ei-2", "ProcessCandidature", id()), "forbidden");
   EXPECT_REJECTED(w.send("j1", "ft-annecy", "ProcessCandidature", id()), "forbidden");
   EXPECT_REJECTED(w.send("j1", "ei-2", "RefuseCandidature", refusal("no_position")), "forbidden");
@@ -163,6 +166,7 @@ class WaitingPeriod : public DomainTest {
     ASSERT_TRUE(submit("ft-annecy", "c0", "ei-1", "2023-01-02").ok());
     ASSERT_TRUE(accept("ei-1", "c0", "2023-01-02", "2023-07-01").ok());
     ASSERT_EQ(pass().end, D("2024-12-31"));
+    join({"asso-74", "ei-2", "aci-1", "ml-annecy"});
   }
 };
 

@@ -64,6 +64,7 @@ TEST_F(Candidatures, IfMatchMustBeTheCurrentVersion) {
 }
 
 TEST(FollowUps, OnlyInvolvedOrganisationsMayRecord) {
+  // JOURNEY §6: to an organisation that is not involved, the journey does not exist.
   World w;
   w.prescriber("ft-annecy");
   w.prescriber("ml-annecy", "ML");
@@ -72,8 +73,8 @@ TEST(FollowUps, OnlyInvolvedOrganisationsMayRecord) {
   json f = {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}};
   EXPECT_ACCEPTED(w.send("j1", "ft-annecy", "RecordFollowUp", f));
   f["followup_id"] = "f2";
-  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordFollowUp", f), "forbidden");
-  EXPECT_REJECTED(w.send("j1", "ei-recyclage", "RecordFollowUp", f), "forbidden");
+  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordFollowUp", f), "not_found");
+  EXPECT_REJECTED(w.send("j1", "ei-recyclage", "RecordFollowUp", f), "not_found");
   // Receiving a candidature makes the SIAE involved.
   EXPECT_ACCEPTED(
       w.send("j1", "ft-annecy", "SubmitCandidature",

@@ -26,9 +26,44 @@ TEST_F(Consents, GivenThenWithdrawn) {
 }
 
 TEST_F(Consents, InvolvedOrganisationsOnly) {
+  everyone_joins = false;
   open();
-  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordConsent", consent("ei-1", true)), "forbidden");
+  // JOURNEY §6: not involved, the journey does not exist; a DDETS never writes a journey.
+  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordConsent", consent("ei-1", true)), "not_found");
   EXPECT_REJECTED(w.send("j1", "ddets-74", "RecordConsent", consent("ei-1", true)), "forbidden");
+}
+
+// JOURNEY §3.1: an organisation records a consent only for what it holds. The self-enrolment
+// of a stranger is refused at each step: it cannot act on the journey, and once it has joined
+// (with a true proof) it still cannot hand itself the identity.
+TEST_F(Consents, OnlyAHolderHandsOver) {
+  everyone_joins = false;
+  open();
+  json to_self = consent("ml-annecy", true);
+  to_self["scope"] = "share_identity";
+  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordAccompanimentDiagnosis",
+                         {{"diagnosis_id", "a1"},
+                          {"date", "2026-11-20"},
+                          {"barriers", json::array()},
+                          {"recommended_path", "iae"}}),
+                  "not_found");
+  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordConsent", to_self), "not_found");
+  join({"ml-annecy", "ei-1"});
+  EXPECT_REJECTED(w.send("j1", "ml-annecy", "RecordConsent", to_self), "forbidden");
+  // The opener reads the identity and may share it.
+  EXPECT_ACCEPTED(w.send("j1", "ft-annecy", "RecordConsent", to_self));
+  // Now ml-annecy holds it, and may hand it over in turn.
+  json onward = to_self;
+  onward["org"] = "ei-1";
+  EXPECT_ACCEPTED(w.send("j1", "ml-annecy", "RecordConsent", onward));
+  // share_diagnosis: the author of a diagnosis, or whoever reads its details. An SIAE reads a
+  // prescriber's details only with that consent.
+  json diag = consent("ei-2", true);
+  diag["scope"] = "share_diagnosis";
+  EXPECT_REJECTED(w.send("j1", "ei-1", "RecordConsent", diag), "forbidden");
+  EXPECT_ACCEPTED(w.send("j1", "ml-annecy", "RecordConsent", diag));
+  ASSERT_TRUE(diagnose("ei-1", "s1", "2026-11-20", {"RSA"}).ok());
+  EXPECT_ACCEPTED(w.send("j1", "ei-1", "RecordConsent", diag));
 }
 
 TEST_F(Consents, Rules) {
@@ -58,10 +93,11 @@ TEST_F(FollowUpsAndErasure, FollowUpNotInTheFuture) {
 }
 
 TEST_F(FollowUpsAndErasure, AProlongationPrescriberBecomesInvolved) {
+  everyone_joins = false;
   hired("ei-1", "2025-01-06", "2025-07-05", "2025-01-02");
   EXPECT_REJECTED(w.send("j1", "ohpd-74", "RecordFollowUp",
                          {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}}),
-                  "forbidden");
+                  "not_found");
   ASSERT_TRUE(w.send("j1", "ei-1", "ProlongPass",
                      {{"prolongation_id", "p1"},
                       {"reason", "RQTH"},

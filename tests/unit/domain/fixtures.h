@@ -28,9 +28,27 @@ class DomainTest : public ::testing::Test {
     w.siae("eiti-1", "EITI");
   }
 
-  // Opens journey `j` for a person born on `birth`.
+  // Opens journey `j` for a person born on `birth` (by ft-annecy). Unless a test clears
+  // `everyone_joins`, every other prescriber, orienteur and SIAE of the registry then joins it,
+  // so that tests of a rule meet the rule rather than the 404 of an outsider (JOURNEY §6;
+  // Authorization.OutsidersGetTheNotFoundOfAnUnknownJourney tests that one).
   void open(const std::string& j = "j1", const std::string& birth = "1990-04-02") {
     ASSERT_TRUE(w.open(j, "ft-annecy", birth).ok());
+    if (!everyone_joins) return;
+    for (const char* org :
+         {"ml-annecy", "ohpd-74", "asso-74", "ei-1", "ei-2", "aci-1", "ai-1", "etti-1", "eiti-1"}) {
+      auto r = w.join(j, org);
+      ASSERT_TRUE(r.ok()) << org << ": " << r.rejection().code;
+    }
+  }
+  bool everyone_joins = true;
+
+  // Organisations join j1 (JOURNEY §6: only the involved may act on a journey).
+  void join(std::initializer_list<const char*> orgs, const std::string& j = "j1") {
+    for (const char* org : orgs) {
+      auto r = w.join(j, org);
+      ASSERT_TRUE(r.ok()) << org << ": " << r.rejection().code;
+    }
   }
 
   domain::Result<domain::Decision> diagnose(const std::string& org, const std::string& id,

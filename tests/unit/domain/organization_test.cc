@@ -94,6 +94,7 @@ TEST_F(Registry, ExpiredHabilitationCanNoLongerAct) {
   // habilitation ends on valid_until inclusive.
   w.ohpd("ohpd-short", D("2026-11-23"));
   open();
+  join({"ohpd-short"});
   EXPECT_ACCEPTED(diagnose("ohpd-short", "d1", "2026-11-23"));
   w.set_today(D("2026-11-24"));
   auto r = w.send("j1", "ohpd-short", "RecordFollowUp",

@@ -294,6 +294,13 @@ TEST_F(Property, RandomSequencesKeepTheInvariants) {
     w.set_today(D("2021-01-01").plus_days(r.between(0, 6 * 365)));
     const std::string birth = D("1955-01-01").plus_days(r.between(0, 50 * 365)).str();
     ASSERT_TRUE(w.open(j, "ft-annecy", birth).ok());
+    // The organisations of the sequence join the journey (JOURNEY §6: outsiders get 404).
+    for (const auto& org : kPrescribers) {
+      if (org != "ft-annecy") {
+        ASSERT_TRUE(w.join(j, org).ok()) << org;
+      }
+    }
+    for (const auto& org : kSiaes) ASSERT_TRUE(w.join(j, org).ok()) << org;
     if (r.chance(60)) {  // most journeys start with a prescriber's orientation
       const std::string d = w.today().plus_days(-r.between(0, 60)).str();
       ASSERT_TRUE(w.send(j, r.pick(kPrescribers), "MakeEligibilityDiagnosis",

@@ -1,0 +1,86 @@
+#include "api/access_log.h"
+
+#include <librdkafka/rdkafkacpp.h>
+
+#include "common/log.h"
+#include "events/envelope.h"
+
+namespace parcours::api {
+
+// Delivery reports: the opaque of a message is its heap-held Done (or nullptr).
+class AccessLog::Delivery : public RdKafka::DeliveryReportCb {
+ public:
+  explicit Delivery(AccessLog* log) : log_(log) {}
+  void dr_cb(RdKafka::Message& m) override {
+    std::unique_ptr<Done> done(static_cast<Done*>(m.msg_opaque()));
+    const bool ok = m.err() == RdKafka::ERR_NO_ERROR;
+    if (!ok) {
+      ++log_->failures_;
+      common::log_error("access log entry not written", {{"error", m.errstr()}});
+    }
+    if (done && *done) (*done)(ok);
+  }
+
+ private:
+  AccessLog* log_;
+};
+
+AccessLog::AccessLog(std::string topic, kafka::KafkaSettings settings)
+    : topic_(std::move(topic)), settings_(std::move(settings)) {}
+
+AccessLog::~AccessLog() {
+  stop();
+}
+
+std::string AccessLog::start() {
+  std::string error;
+  delivery_ = std::make_unique<Delivery>(this);
+  // An identity read waits for this acknowledgement: fail it within a few seconds rather than
+  // hold the reader for the default delivery timeout.
+  auto conf = kafka::make_conf(settings_, kafka::ClientRole::idempotent_producer,
+                               {{"linger.ms", "0"}, {"message.timeout.ms", "5000"}}, &error);
+  if (!conf) return error;
+  if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;
+  producer_.reset(RdKafka::Producer::create(conf.get(), error));
+  if (!producer_) return "access log producer: " + error;
+  thread_ = std::thread([this] {
+    while (!stop_.load()) producer_->poll(50);
+  });
+  return {};
+}
+
+void AccessLog::stop() {
+  if (stop_.exchange(true)) return;
+  if (thread_.joinable()) thread_.join();
+  if (producer_) {
+    producer_->flush(3000);
+    producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
+    producer_->poll(0);  // the purged messages' reports: their readers get false
+  }
+}
+
+void AccessLog::fail(Done* done) {
+  ++failures_;
+  std::unique_ptr<Done> owned(done);
+  if (owned && *owned) (*owned)(false);
+}
+
+void AccessLog::record(const std::string& key, const nlohmann::json& entry, Done done) {
+  auto* opaque = done ? new Done(std::move(done)) : nullptr;
+  if (!producer_ || stop_.load()) return fail(opaque);
+  const std::string value = events::canonical(entry);
+  RdKafka::ErrorCode code;
+  for (int attempt = 0;; ++attempt) {
+    code = producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                              const_cast<char*>(value.data()), value.size(), key.data(), key.size(),
+                              0, opaque);
+    if (code != RdKafka::ERR__QUEUE_FULL || attempt > 100) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // back-pressure
+  }
+  if (code != RdKafka::ERR_NO_ERROR) {
+    common::log_error("access log entry not queued", {{"error", RdKafka::err2str(code)}});
+    fail(opaque);
+  }
+}
+
+}  // namespace parcours::api
