@@ -2,13 +2,14 @@
 # The test command: installs what is missing, builds, starts its own Kafka broker, runs every
 # suite, stops the broker. Exit status 0 only if everything passed.
 #
-#   tests/run.sh              unit and component (plain and under ASan/UBSan), integration, and a
+#   tests/run.sh              unit and component (plain and under ASan/UBSan), the operations
+#                             checks of deploy/ and events/asyncapi.yaml, integration, and a
 #                             short libFuzzer run of the command and event decoders
-#   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (labels: unit component integration)
+#   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (unit asan component ops integration fuzz)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SUITES="${PARCOURS_TEST_SUITES:-unit asan component integration fuzz}"
+SUITES="${PARCOURS_TEST_SUITES:-unit asan component ops integration fuzz}"
 FUZZ_SECONDS="${PARCOURS_FUZZ_SECONDS:-20}"
 JOBS="${PARCOURS_BUILD_JOBS:-$(nproc)}"
 
@@ -41,6 +42,11 @@ fi
 if [[ " $SUITES " == *" component "* ]]; then
   step "component tests (librdkafka mock cluster)"
   ctest --test-dir build -L component --output-on-failure
+fi
+
+if [[ " $SUITES " == *" ops "* ]]; then
+  step "operations checks (manifests, compose, image, alert rules, dashboard, AsyncAPI)"
+  tests/ops/run.sh
 fi
 
 if [[ " $SUITES " == *" integration "* ]]; then

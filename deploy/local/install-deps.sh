@@ -14,7 +14,14 @@ PACKAGES=(
   maven openjdk-17-jre-headless kcat curl
   # foreign subscriber test
   python3-confluent-kafka python3-jsonschema
+  # operations checks (tests/ops, tests/integration/test_dashboard.py): promtool and a real
+  # Prometheus, the compose validator, a venv and Node.js for the pinned validators of
+  # tests/ops/tools.sh
+  prometheus docker-compose python3-venv python3-yaml nodejs
 )
+# npm comes with Node.js from some sources and as Debian's own package from others: ask for
+# Debian's only where no npm is installed (it would conflict with a Node.js that carries one).
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(npm); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

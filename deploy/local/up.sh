@@ -8,23 +8,28 @@ source "$HERE/env.sh"
 
 "$HERE/install-deps.sh"
 "$HERE/build.sh"
+# A broker that was already running (another stack's, a test's) is left running at the end.
+broker_was_up=false
+if "$HERE/kafka.sh" status >/dev/null 2>&1; then broker_was_up=true; fi
 "$HERE/kafka.sh" start
 
 PARCOURS="$ROOT/build/src/cli/parcours"
-ADMIN_TOKEN="$("$PARCOURS" token --sub dev-admin --role admin --ttl 86400)"
+# Printed commands name the wrapper, which reads env.sh itself: they work as printed in a fresh
+# shell, from any directory.
+P="$HERE/parcours.sh"
 cat <<MSG
 
   Parcours is starting on http://$PARCOURS_HTTP_ADDR
   (Kafka on $PARCOURS_KAFKA_BROKERS, topics $PARCOURS_TOPIC_PREFIX*, data in $PARCOURS_DATA_DIR)
 
-  Development admin token (24 h):
-    export TOKEN=$ADMIN_TOKEN
-  Register an organisation, then mint a token for it:
-    curl -s -X POST http://$PARCOURS_HTTP_ADDR/v1/organizations/ft-annecy/commands \\
+  In another shell: a development admin token, an organisation, a token for one of its users
+    export TOKEN=\$($P token --sub dev-admin --role admin)
+    curl -fsS -w '\\n' -X POST http://$PARCOURS_HTTP_ADDR/v1/organizations/ft-annecy/commands \\
       -H "Authorization: Bearer \$TOKEN" -H "Idempotency-Key: reg-ft-annecy" \\
       -d '{"type":"RegisterOrganization","data":{"name":"France Travail Annecy","kind":"prescriber","department":"74","prescriber_kind":"FT"}}'
-    $PARCOURS token --sub alice --org ft-annecy
+    $P token --sub alice --org ft-annecy
 
+  A first journey, step by step: "A first journey" in $ROOT/README.md
   Stop: Ctrl-C, or deploy/local/down.sh
 
 MSG
@@ -32,7 +37,7 @@ MSG
 echo $$ > "$ROOT/var/serve.pid"
 cleanup() {
   rm -f "$ROOT/var/serve.pid"
-  "$HERE/kafka.sh" stop || true
+  if [ "$broker_was_up" = false ]; then "$HERE/kafka.sh" stop || true; fi
 }
 trap cleanup EXIT
 trap 'kill -TERM "$child" 2>/dev/null' INT TERM

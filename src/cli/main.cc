@@ -95,8 +95,13 @@ int main(int argc, char** argv) {
   auto* audit_verify = audit->add_subcommand("verify", "verify every chain; exit 1 on a break");
 
   CLI11_PARSE(app, argc, argv);
-  const bool needs_secrets = serve->parsed() || token->parsed();
-  if (auto e = config.finish(needs_secrets); !e.empty()) {
+  // Each subcommand asks only for the secrets it uses: minting a token needs no master key,
+  // auditing the log no secret at all.
+  using Secrets = common::Config::Secrets;
+  const Secrets secrets = serve->parsed()                             ? Secrets::serving
+                          : (token->parsed() || bench_asof->parsed()) ? Secrets::signing
+                                                                      : Secrets::none;
+  if (auto e = config.finish(secrets); !e.empty()) {
     std::cerr << "parcours: " << e << "\n";
     return 2;
   }

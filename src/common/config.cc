@@ -110,7 +110,7 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->capture_default_str();
 }
 
-std::string Config::finish(bool need_secrets) {
+std::string Config::finish(Secrets needed) {
   if (const char* props = std::getenv("PARCOURS_KAFKA_PROPS"); props && *props) {
     std::string all(props);
     std::size_t pos = 0;
@@ -135,7 +135,12 @@ std::string Config::finish(bool need_secrets) {
     gethostname(host, sizeof host - 1);
     instance_id = host[0] ? host : "parcours";
   }
-  if (need_secrets) {
+  if (needed == Secrets::signing && jwt_secret.size() < 32) {
+    // A public key verifies tokens but cannot sign them.
+    return "PARCOURS_JWT_SECRET (or PARCOURS_JWT_SECRET_FILE) is missing or shorter than 32 "
+           "bytes: it signs the tokens";
+  }
+  if (needed == Secrets::serving) {
     if (jwt_public_key.empty() && jwt_secret.size() < 32) {
       return "PARCOURS_JWT_SECRET is missing or shorter than 32 bytes (or set "
              "PARCOURS_JWT_PUBLIC_KEY_FILE)";

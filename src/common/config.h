@@ -66,11 +66,18 @@ struct Config {
   std::string keys_topic() const { return topic_prefix + "keys.v1"; }
   std::string access_log_topic() const { return topic_prefix + "access-log.v1"; }
 
+  // The secrets a subcommand uses: finish() asks for those and no others.
+  enum class Secrets {
+    none,     // topics, audit, rebuild, bench write and rebuild
+    signing,  // token, bench asof: the HS256 secret that signs tokens
+    serving,  // serve: a key to verify tokens (secret or public key) and the master key
+  };
+
   // Declares every option on `app` (flags with their environment variables).
   void declare(CLI::App& app, bool with_secrets);
-  // Fills secrets from *_FILE variables, the instance id default, and checks bounds.
-  // Returns "" or the first problem.
-  std::string finish(bool need_secrets);
+  // Fills secrets from *_FILE variables, the instance id default, and checks bounds and the
+  // secrets `needed`. Returns "" or the first problem.
+  std::string finish(Secrets needed);
 };
 
 }  // namespace parcours::common
