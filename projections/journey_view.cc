@@ -121,12 +121,9 @@ nlohmann::json render_journey(const domain::JourneyState& s, const RenderOptions
   }
   nlohmann::json pmsmps = nlohmann::json::array();
   for (const auto& p : s.pmsmps) {
-    nlohmann::json j = {{"pmsmp_id", p.pmsmp_id},
-                        {"objective", p.objective},
-                        {"start", p.start},
-                        {"end", p.end},
-                        {"status", p.status},
-                        {"outcome", p.outcome}};
+    nlohmann::json j = {{"pmsmp_id", p.pmsmp_id}, {"objective", p.objective},
+                        {"start", p.start},       {"end", p.end},
+                        {"status", p.status},     {"outcome", p.outcome}};
     add_text(j, s, o, "pmsmp", p.pmsmp_id, "tutor");
     pmsmps.push_back(std::move(j));
   }

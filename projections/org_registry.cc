@@ -47,13 +47,7 @@ kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
                             {{"partition", m.partition()}, {"offset", m.offset()}});
           return;
         }
-        std::unique_lock w(mu_);
-        domain::evolve_org(orgs_, *ev);
-        auto& c = chains_[ev->subject];
-        c.version = ev->seq;
-        c.last_hash = ev->hash;
-        c.commands[ev->command_id] = ev->seq;
-        ++applied_;
+        apply(*ev);
       },
       timeout_ms);
 }
@@ -75,6 +69,16 @@ std::optional<OrgChain> OrgRegistry::chain(std::string_view org_id) const {
 std::size_t OrgRegistry::size() const {
   std::shared_lock r(mu_);
   return orgs_.size();
+}
+
+void OrgRegistry::apply(const domain::RecordedEvent& ev) {
+  std::unique_lock w(mu_);
+  domain::evolve_org(orgs_, ev);
+  auto& c = chains_[ev.subject];
+  c.version = ev.seq;
+  c.last_hash = ev.hash;
+  c.commands[ev.command_id] = ev.seq;
+  ++applied_;
 }
 
 long OrgRegistry::events_applied() const {

@@ -18,6 +18,7 @@
 #include <shared_mutex>
 #include <string>
 
+#include "domain/command.h"
 #include "domain/organization.h"
 #include "kafka/topic_reader.h"
 
@@ -37,6 +38,10 @@ class OrgRegistry {
   // Reads org-events up to the end offsets the broker reports now. Transient broker errors
   // (a leader moving, a new topic) are retried until timeout_ms.
   kafka::KafkaStatus sync(int timeout_ms = 15000);
+
+  // Applies one org event read from the topic (sync() does it for each; the fuzzer of the
+  // command path feeds a registry without a broker).
+  void apply(const domain::RecordedEvent& ev);
 
   std::optional<domain::Organization> get(std::string_view org_id) const;
   std::optional<OrgChain> chain(std::string_view org_id) const;

@@ -4,7 +4,8 @@
 #
 #   tests/run.sh              unit and component (plain and under ASan/UBSan), the operations
 #                             checks of deploy/ and events/asyncapi.yaml, integration, and a
-#                             short libFuzzer run of the command and event decoders
+#                             short libFuzzer run of the command and event decoders and of the
+#                             whole command path
 #   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (unit asan component ops integration fuzz)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -64,8 +65,8 @@ if [[ " $SUITES " == *" integration "* ]]; then
     ctest --test-dir build -L integration --output-on-failure
 fi
 if [[ " $SUITES " == *" fuzz "* ]]; then
-  step "fuzz the command and event decoders, ${FUZZ_SECONDS}s each"
-  for target in command event; do
+  step "fuzz the command and event decoders and the whole command path, ${FUZZ_SECONDS}s each"
+  for target in command event command_path; do
     corpus="$(mktemp -d)"
     cp tests/fuzz/corpus/$target/* "$corpus/"
     (cd "$corpus" && "$ROOT/build-asan/tests/fuzz/fuzz_$target" -max_total_time="$FUZZ_SECONDS" \

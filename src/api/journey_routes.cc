@@ -142,7 +142,9 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
   std::optional<std::chrono::system_clock::time_point> as_of;
   if (!as_of_param.empty()) {
     as_of = common::parse_rfc3339(as_of_param);
-    if (!as_of) return respond(problem("malformed", "as_of must be an RFC 3339 date-time of a year from 1900 to 2200"));
+    if (!as_of)
+      return respond(
+          problem("malformed", "as_of must be an RFC 3339 date-time of a year from 1900 to 2200"));
   }
   if (min_version) {
     // Authorise before waiting: an outsider never holds a wait on a journey it may not read.

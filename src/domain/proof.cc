@@ -27,8 +27,10 @@ bool is_separator(char32_t c) {
   return c == ' ' || c == '-' || c == '\'' || c == '.' || c == '\t' || c == 0x2019 || c == 0xA0;
 }
 
+constexpr char32_t kInvalid = 0xFFFFFFFF;
+
 // Decodes one UTF-8 character at s[i] (advancing i); a byte that does not start a valid
-// character is returned as itself.
+// character is kInvalid, one byte long.
 char32_t next_char(std::string_view s, std::size_t& i, std::size_t* length) {
   const auto c = static_cast<unsigned char>(s[i]);
   std::size_t n = 0;
@@ -40,11 +42,13 @@ char32_t next_char(std::string_view s, std::size_t& i, std::size_t* length) {
   } else if ((c & 0xF8) == 0xF0) {
     n = 3, cp = c & 0x07;
   }
-  if (i + n >= s.size()) n = 0, cp = c;  // cut short: the lead byte stands alone
+  // A byte that starts no whole character stands alone, as kInvalid (kept as it is).
+  if (c >= 0x80 && n == 0) cp = kInvalid;
+  if (n > 0 && i + n >= s.size()) n = 0, cp = kInvalid;
   for (std::size_t k = 1; k <= n; ++k) {
     const auto b = static_cast<unsigned char>(s[i + k]);
     if ((b & 0xC0) != 0x80) {
-      n = 0, cp = c;
+      n = 0, cp = kInvalid;
       break;
     }
     cp = (cp << 6) | (b & 0x3F);

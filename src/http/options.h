@@ -51,6 +51,10 @@ struct ServerOptions {
   // Connections served at once. Beyond: the connection is accepted, answered 503 `unavailable`
   // and closed. Default: 10 000.
   std::size_t max_connections = 10'000;
+  // Idle keep-alive connections from one client address at once. A connection that would go
+  // idle beyond it is closed instead (silently, as at idle_timeout), so that one address cannot
+  // hold the whole of max_connections open doing nothing. 0: no cap. Default: 256.
+  std::size_t max_idle_per_address = 256;
 };
 
 // Counters for metrics, read with Server::stats(). Totals count since start.

@@ -98,14 +98,21 @@ std::optional<IdempotencyEntry> BatchDecider::seen(const std::string& stream_id,
                                                    const std::string& command_id) {
   auto it = idem_.find(ProcessorStore::idem_key(stream_id, command_id));
   if (it != idem_.end()) return it->second;
-  return store_.idempotency(stream_id, command_id);
+  auto entry = store_.idempotency(stream_id, command_id);
+  // A rejection older than its retention is forgotten, even before the daily sweep deletes it.
+  if (entry && entry->status != 201 && entry->status != 200 && !entry->day.empty()) {
+    const auto day = domain::Date::parse(entry->day);
+    const auto today = domain::Date::parse(recorded_time_.substr(0, 10));
+    if (day && today && day->plus_days(kRejectionRetentionDays) < *today) return std::nullopt;
+  }
+  return entry;
 }
 
 void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json body,
                          std::vector<OutRecord>& out, bool remember) {
   if (remember) {
     idem_[ProcessorStore::idem_key(cmd.stream + ":" + cmd.stream_id, cmd.command_id)] =
-        IdempotencyEntry{cmd.payload_hash, status, body};
+        IdempotencyEntry{cmd.payload_hash, status, body, recorded_time_.substr(0, 10)};
   }
   if (cmd.reply_to.empty()) return;  // system commands: nobody waits
   ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, std::move(body)};

@@ -44,7 +44,7 @@ kafka::KafkaStatus catch_up_events(const kafka::KafkaSettings& settings, const s
       const std::string command = key.substr(nul + 1);
       if (store.idempotency(stream, command)) continue;
       // The payload hash is not in the log: a retry with this key replays the outcome.
-      batch.put_idempotency(stream, command, IdempotencyEntry{"", 201, body});
+      batch.put_idempotency(stream, command, IdempotencyEntry{"", 201, body, ""});
     }
     batch.put_pass_counter(partition, pass_counter);
     batch.put_offset(topic, partition, next_offset);

@@ -26,6 +26,11 @@ long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, Pr
                             bool force) {
   if (owned.empty()) return 0;
   if (auto last = store.meta(kLastDay); !force && last && *last >= day.str()) return 0;
+  // Once a day too: remembered rejections past their retention go.
+  if (const long n = store.forget_rejections_before(day.plus_days(-kRejectionRetentionDays).str());
+      n > 0) {
+    common::log_info("rejections forgotten", {{"count", n}});
+  }
   if (!producer_) {
     std::string error;
     auto conf = kafka::make_conf(settings_, kafka::ClientRole::idempotent_producer, {}, &error);

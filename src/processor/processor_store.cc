@@ -37,7 +37,8 @@ std::optional<IdempotencyEntry> ProcessorStore::idempotency(const std::string& s
   auto v = db_->get(idem_, idem_key(stream_id, command_id));
   if (!v) return std::nullopt;
   auto j = nlohmann::json::parse(*v);
-  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(), j.at("body")};
+  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(), j.at("body"),
+                          j.value("day", "")};
 }
 
 std::optional<nlohmann::json> ProcessorStore::wrapped_key(const std::string& journey_id) const {
@@ -62,7 +63,7 @@ void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
 void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
                                             const std::string& command_id,
                                             const IdempotencyEntry& e) {
-  nlohmann::json j = {{"hash", e.hash}, {"status", e.status}, {"body", e.body}};
+  nlohmann::json j = {{"hash", e.hash}, {"status", e.status}, {"body", e.body}, {"day", e.day}};
   (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), events::canonical(j));
 }
 
@@ -98,6 +99,23 @@ void ProcessorStore::for_each_state(
     auto s = nlohmann::json::parse(it->value().ToStringView()).get<domain::JourneyState>();
     if (!visit(s)) break;
   }
+}
+
+long ProcessorStore::forget_rejections_before(const std::string& day) {
+  auto b = batch();
+  long n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), idem_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto j = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    const int status = j.value("status", 0);
+    const std::string d = j.value("day", "");
+    if (status == 200 || status == 201 || d.empty() || d >= day) continue;
+    (void)b.batch_.Delete(idem_, it->key());
+    ++n;
+  }
+  if (n > 0 && !commit(b).ok()) return 0;
+  return n;
 }
 
 std::optional<std::string> ProcessorStore::meta(const std::string& key) const {

@@ -3,7 +3,8 @@
 //
 // Layout (column family: key -> value):
 //   state   journey id                         -> JourneyState JSON (domain/journey_state.h)
-//   idem    stream id \0 command id            -> {"hash","status","body"} the first outcome
+//   idem    stream id \0 command id            -> {"hash","status","body","day"} the first
+//                                                 outcome (rejections: for 30 days)
 //   keys    journey id                         -> wrapped data key JSON (crypto/identity_cipher.h)
 //   default "offset/<events topic>/<p>"        -> next events offset applied (8 bytes BE)
 //           "offset/<keys topic>/<p>"          -> next keys offset applied
@@ -32,7 +33,12 @@ struct IdempotencyEntry {
   std::string hash;
   int status = 0;
   nlohmann::json body;
+  std::string day;  // YYYY-MM-DD the outcome was decided ("" in older entries)
 };
+
+// A rejection is remembered this long, then forgotten (a retry is decided anew) and swept.
+// Accepted commands are remembered for good: their ids are in the events anyway.
+inline constexpr int kRejectionRetentionDays = 30;
 
 class ProcessorStore {
  public:
@@ -47,6 +53,9 @@ class ProcessorStore {
   int64_t pass_counter(int32_t partition) const;
   // Visits every journey state (the deadline scan); stops when visit returns false.
   void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit) const;
+  // Deletes the remembered rejections decided before `day` (kRejectionRetentionDays); returns
+  // how many. Called once a day by the deadline scan.
+  long forget_rejections_before(const std::string& day);
   // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   std::optional<std::string> meta(const std::string& key) const;
 

@@ -177,6 +177,16 @@ class Stack:
         return self.request("POST", f"/v1/journeys/{journey}/commands",
                             {"type": type_, "data": data}, token, headers, timeout=timeout)
 
+    def join(self, journey, token, who=None):
+        """JoinJourney with a proof by name and birth date (JOURNEY §3.1): an organisation must
+        be involved in a journey to act on it or read it."""
+        who = who or person()
+        r = self.command(journey, "JoinJourney", {"proof": {
+            "last_name": who["last_name"], "first_name": who["first_name"],
+            "birth_date": who["birth_date"]}}, token)
+        assert r.status in (200, 201), r
+        return r
+
     def org_command(self, org, type_, data, key=None):
         return self.request("POST", f"/v1/organizations/{org}/commands",
                             {"type": type_, "data": data}, self.admin(),

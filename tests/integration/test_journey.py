@@ -53,6 +53,8 @@ class CompleteJourney(unittest.TestCase):
         r = self.send(j, "asso-74", "RecordAccompanimentDiagnosis",
                       {"diagnosis_id": "a1", "date": before, "barriers": ["mobility", "housing"],
                        "recommended_path": "iae"})
+        # The prescriber meets the person and joins the journey before it acts on it.
+        self.s.join(j, self.tok["ft-annecy"])
         # An orienteur may orient but never establish eligibility (seed004:L722-729).
         no = self.s.command(j, "MakeEligibilityDiagnosis", {"diagnosis_id": "e0", "date": before, "criteria": []},
                             self.tok["asso-74"])
@@ -70,7 +72,7 @@ class CompleteJourney(unittest.TestCase):
         st = self.state(j, r)
         self.assertEqual({c["candidature_id"]: c["state"] for c in st["candidatures"]},
                          {"c1": "refused", "c2": "new", "c3": "new"})
-        # Only the target SIAE may accept.
+        # Only the target SIAE may accept (ei-b received c2: it is involved).
         other = self.s.command(j, "AcceptCandidature", {"candidature_id": "c3", "hiring_start": hire_start,
                                                         "hiring_end": months_after(hire_start, 20),
                                                         "contract": {"type": "CDDI", "weekly_hours": 26}},
@@ -113,7 +115,11 @@ class CompleteJourney(unittest.TestCase):
         self.assertEqual([e["type"] for e in r.json["events"]], ["pass.prolongation_requested"])
         st = self.state(j, r)
         self.assertEqual(st["pass"]["prolongations"][0]["status"], "pending")
-        # Only the requested prescriber decides.
+        # Only the requested prescriber decides; to another, not involved, the journey does not
+        # exist; involved, it is refused.
+        no = self.s.command(j, "DecideProlongation", {"prolongation_id": "p1", "decision": "granted"}, self.tok["ml-annecy"])
+        self.assertEqual((no.status, no.json["code"]), (404, "not_found"))
+        self.s.join(j, self.tok["ml-annecy"])
         no = self.s.command(j, "DecideProlongation", {"prolongation_id": "p1", "decision": "granted"}, self.tok["ml-annecy"])
         self.assertEqual((no.status, no.json["code"]), (403, "forbidden"))
         r = self.send(j, "ft-annecy", "DecideProlongation", {"prolongation_id": "p1", "decision": "granted"})
@@ -148,6 +154,7 @@ class CompleteJourney(unittest.TestCase):
         self.assertLess(last_pass["end"], d(-300), "the first PASS ended about a year ago")
         # The PASS ended about a year ago: within the 2-year waiting period an orienteur may not
         # orient the person (les-emplois WAITING_PERIOD_YEARS).
+        self.s.join(j, self.tok["asso-74"], person(birth="1985-01-01"))
         r = self.s.command(j, "SubmitCandidature", {"candidature_id": "c2", "siae_org": "ei-b", "date": d(0)},
                            self.tok["asso-74"])
         self.assertEqual((r.status, r.json["code"]), (422, "pass.waiting_period"), r)

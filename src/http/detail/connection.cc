@@ -20,6 +20,12 @@ namespace {
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 constexpr std::size_t kLingerBufferBytes = 4096;
 
+std::string address_of(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint ep = socket.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ep.address().to_string();
+}
+
 std::string format_remote(const tcp::socket& socket) {
   boost::system::error_code ec;
   const tcp::endpoint ep = socket.remote_endpoint(ec);
@@ -47,6 +53,7 @@ Connection::Connection(tcp::socket socket, std::shared_ptr<ServerState> state, M
       state_(std::move(state)),
       mode_(mode),
       remote_(format_remote(socket_)),
+      address_(address_of(socket_)),
       timer_(socket_.get_executor()) {
   if (mode_ == Mode::kServe) ++state_->connections_open;
   // Each answer is one gather write; waiting for the peer's ACK (Nagle) would only add latency
@@ -56,6 +63,7 @@ Connection::Connection(tcp::socket socket, std::shared_ptr<ServerState> state, M
 }
 
 Connection::~Connection() {
+  stop_idling();
   if (mode_ == Mode::kServe) --state_->connections_open;
   state_->remove_connection(this);
 }
@@ -109,6 +117,12 @@ void Connection::wait_for_request() {
     return;
   }
   if (!first_request_) {
+    // Over the idle cap of its address, a keep-alive connection closes rather than wait.
+    if (!state_->enter_idle(address_)) {
+      close();
+      return;
+    }
+    idle_counted_ = true;
     // Idle keep-alive connections hold no buffer: thousands of them cost little memory.
     buffer_.shrink_to_fit();
     arm(state_->options.idle_timeout);
@@ -117,7 +131,14 @@ void Connection::wait_for_request() {
                      [self = shared_from_this()](error_code ec) { self->on_readable(ec); });
 }
 
+void Connection::stop_idling() {
+  if (!idle_counted_) return;
+  idle_counted_ = false;
+  state_->leave_idle(address_);
+}
+
 void Connection::on_readable(error_code ec) {
+  stop_idling();
   if (phase_ == Phase::kClosed) return;
   if (ec) {
     close();
@@ -335,6 +356,7 @@ void Connection::on_linger_read(error_code ec) {
 }
 
 void Connection::close() {
+  stop_idling();
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
   timer_.cancel();

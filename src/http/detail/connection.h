@@ -92,7 +92,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::tcp::socket socket_;
   const std::shared_ptr<ServerState> state_;
   const Mode mode_;
-  std::string remote_;  // "ip:port", computed once at accept
+  std::string remote_;         // "ip:port", computed once at accept
+  std::string address_;        // "ip": the key of the idle cap per address
+  bool idle_counted_ = false;  // counted in ServerState::idle_by_address
+  void stop_idling();
   boost::asio::steady_timer timer_;
   std::uint64_t timer_generation_ = 0;  // a timer completion of an older arm() is stale
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <unordered_map>
 
 #include "http/options.h"
@@ -68,6 +69,25 @@ struct ServerState {
     if (refuse_new) return false;
     registry.emplace(c.get(), c);
     return true;
+  }
+
+  // Idle keep-alive connections per client address (ServerOptions::max_idle_per_address).
+  std::unordered_map<std::string, std::size_t> idle_by_address;  // by registry_mutex
+
+  // Counts one more idle connection from `address`; false (nothing counted) over the cap.
+  bool enter_idle(const std::string& address) {
+    if (options.max_idle_per_address == 0) return true;
+    std::lock_guard lock(registry_mutex);
+    auto& n = idle_by_address[address];
+    if (n >= options.max_idle_per_address) return false;
+    ++n;
+    return true;
+  }
+  void leave_idle(const std::string& address) {
+    if (options.max_idle_per_address == 0) return;
+    std::lock_guard lock(registry_mutex);
+    auto it = idle_by_address.find(address);
+    if (it != idle_by_address.end() && --it->second == 0) idle_by_address.erase(it);
   }
 
   void remove_connection(const Connection* c) {

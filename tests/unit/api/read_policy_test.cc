@@ -76,6 +76,14 @@ TEST(ReadPolicy, AuditorsAndAdminReadEverything) {
   EXPECT_TRUE(g.events);
 }
 
+TEST(ReadPolicy, RoleClaimsReadNothingMore) {
+  // Roles are honoured for organisations of their kind only (caller.h): a reader flagged as an
+  // auditor but belonging to an SIAE reads as that SIAE.
+  Reader r = reader(org("other-siae", OrgKind::siae));
+  r.auditor = true;
+  EXPECT_FALSE(journey_read_grant(r, journey()).allowed());
+}
+
 TEST(ReadPolicy, DeactivatedOrganisationReadsNothing) {
   auto o = org("ft", OrgKind::prescriber);
   o.active = false;

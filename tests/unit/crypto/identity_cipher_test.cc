@@ -52,6 +52,59 @@ TEST(MasterKeys, ParseRefusesBadSpecs) {
   EXPECT_FALSE(MasterKeyRing::parse("m1", &err));
   EXPECT_FALSE(MasterKeyRing::parse("m1:c2hvcnQ=", &err));  // "short"
   EXPECT_NE(err.find("32 bytes"), std::string::npos);
+  // One id, two keys: which wrapped a stored key could not be told.
+  const auto a = MasterKeyRing::generate("m1");
+  const auto b = MasterKeyRing::generate("m1");
+  EXPECT_FALSE(MasterKeyRing::parse(a.spec() + "," + b.spec(), &err));
+  EXPECT_NE(err.find("twice"), std::string::npos);
+}
+
+TEST(MasterKeys, SubkeysPerUseNeverTheMasterItself) {
+  const auto ring = MasterKeyRing::generate("m1");
+  const DataKey& master = *ring.find("m1");
+  const DataKey& wrap = *ring.wrap_key("m1");
+  const DataKey& fingerprint = ring.fingerprint_key();
+  const DataKey& lookup = *ring.lookup_keys().front();
+  EXPECT_NE(wrap, master);
+  EXPECT_NE(fingerprint, master);
+  EXPECT_NE(lookup, master);
+  EXPECT_NE(wrap, fingerprint);
+  EXPECT_NE(wrap, lookup);
+  EXPECT_NE(fingerprint, lookup);
+  // Deterministic: the same master gives the same subkeys in another process.
+  std::string err;
+  auto again = MasterKeyRing::parse(ring.spec(), &err);
+  ASSERT_TRUE(again) << err;
+  EXPECT_EQ(*again->wrap_key("m1"), wrap);
+  EXPECT_EQ(keyed_hash_hex("x", *again), keyed_hash_hex("x", ring));
+}
+
+TEST(MasterKeys, KeysWrappedBeforeSubkeysStillUnwrap) {
+  // A record without "v" was wrapped with the master key itself.
+  const auto ring = MasterKeyRing::generate("m1");
+  const DataKey k = new_data_key();
+  auto wrapped = wrap_data_key(k, "j-1", ring);
+  EXPECT_EQ(wrapped["v"], 2);
+  EXPECT_EQ(unwrap_data_key(wrapped, "j-1", ring), k);
+  wrapped.erase("v");  // now claims the old scheme: the master key cannot open it
+  EXPECT_FALSE(unwrap_data_key(wrapped, "j-1", ring));
+}
+
+TEST(ProofHashes, MatchOnlyTheSameTextUnderTheSameKey) {
+  const auto ring = MasterKeyRing::generate("m1");
+  const DataKey& key = *ring.lookup_keys().front();
+  const std::vector<std::string> texts = {"nir:190047512345623",
+                                          "name:martin\x1f"
+                                          "camille\x1f"
+                                          "1990-04-02"};
+  EXPECT_TRUE(proof_matches("nir:190047512345623", texts, key));
+  EXPECT_TRUE(proof_matches(texts[1], texts, key));
+  EXPECT_FALSE(proof_matches("nir:190047512345624", texts, key));
+  EXPECT_FALSE(proof_matches("", texts, key));
+  EXPECT_EQ(lookup_hash_hex(texts[0], key), lookup_hash_hex(texts[0], key));
+  EXPECT_NE(lookup_hash_hex(texts[0], key),
+            lookup_hash_hex(texts[0], *MasterKeyRing::generate("m2").lookup_keys().front()));
+  EXPECT_EQ(lookup_hash_hex(texts[0], key).find("1900475"), std::string::npos);
 }
 
 }  // namespace

@@ -283,5 +283,34 @@ TEST(Limits, ConnectionsOverTheLimitAre503) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST(Limits, IdleConnectionsOverTheCapOfTheirAddressAreClosed) {
+  ServerOptions o = small_limits();
+  o.max_idle_per_address = 2;
+  auto server = start_server(o, ok);
+  RawClient a(server->port());
+  RawClient b(server->port());
+  RawClient c(server->port());
+  for (RawClient* x : {&a, &b}) {  // two keep-alive connections go idle: within the cap
+    ASSERT_TRUE(x->send(get("/")));
+    ASSERT_TRUE(x->read_response());
+  }
+  // The third is answered, then closed rather than kept idle.
+  ASSERT_TRUE(c.send(get("/")));
+  ASSERT_TRUE(c.read_response());
+  EXPECT_TRUE(c.closed_within(2s));
+  // The idle ones are still served; an idle slot freed is taken again.
+  ASSERT_TRUE(a.send(get("/")));
+  ASSERT_TRUE(a.read_response());
+  b.close();
+  const auto deadline = std::chrono::steady_clock::now() + 2s;
+  while (server->stats().connections_open > 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  RawClient d(server->port());
+  ASSERT_TRUE(d.send(get("/")));
+  ASSERT_TRUE(d.read_response());
+  EXPECT_FALSE(d.closed_within(300ms));
+}
+
 }  // namespace
 }  // namespace parcours::http
