@@ -35,13 +35,12 @@ NOT_FROM_SERVE = {
     "kubelet_volume_stats_capacity_bytes": "kubelet (kube-prometheus), Kubernetes only",
     "kafka_brokers": "Strimzi's Kafka Exporter",
     "kafka_consumergroup_lag": "Strimzi's Kafka Exporter",
-    "parcours_commands_failed_total": "counted once processing a command that throws answers 500",
-    "parcours_access_log_failures_total": "counted by the command gateway, not exported yet",
 }
 # Families `serve` registers whose first series appears with the first event it counts (none in
 # a healthy run): checked against the probe that registers them instead.
 FIRST_SERIES_ON_FAILURE = {
     "parcours_transaction_failures_total": "src/processor/processor_probe.cc",
+    "parcours_commands_failed_total": "src/processor/processor_probe.cc",
 }
 PROMQL_WORDS = {
     "sum", "max", "min", "avg", "count", "by", "without", "on", "ignoring", "group_left",

@@ -2,16 +2,20 @@
 earned with a proof of identity, outsiders meet the 404 of an unknown id, free text is sealed
 and goes with the erasure, identity reads are logged before they are served, tokens are checked
 for their issuer and audience."""
-import base64
 import glob
 import json
 import os
 import re
+import shutil
+import subprocess
+import tempfile
 import time
 import unittest
 import uuid
 
-from harness import Stack, person
+from harness import Stack, free_port, person
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 NIR = "277037512345692"
 PERSON = person(first="Hélène", last="Le Bœuf-Dürr", birth="1977-03-14", nir=NIR)
@@ -235,6 +239,47 @@ class Trust(unittest.TestCase):
                 with open(f, "rb") as fh:
                     self.assertNotIn(b"note-91c4", fh.read(), f)
         s.start()
+
+
+class IdentityReadsNeedTheAccessLog(unittest.TestCase):
+    """JOURNEY §6: a read that returns the identity is served only once its access-log entry is
+    acknowledged; with the broker gone it is 503, and the identity is not shown."""
+
+    def test_503_when_the_read_cannot_be_logged(self):
+        port = free_port()
+        home = tempfile.mkdtemp(prefix="parcours-it-broker-")
+        env = dict(os.environ, PARCOURS_KAFKA_PORT=str(port), PARCOURS_KAFKA_HOME=home)
+        kafka = os.path.join(ROOT, "deploy", "local", "kafka.sh")
+        subprocess.run([kafka, "start"], env=env, check=True, capture_output=True, timeout=300)
+        s = Stack(extra_env={"PARCOURS_KAFKA_BROKERS": f"127.0.0.1:{port}"})
+        try:
+            s.start()
+            s.register("ft-annecy", "prescriber", prescriber_kind="FT")
+            s.register("ei-1", "siae", siae_kind="EI")
+            ft, ei = s.token("u", org="ft-annecy"), s.token("v", org="ei-1")
+            j = "al-1"
+            self.assertEqual(s.command(j, "OpenJourney", {"person": PERSON, "department": "74"}, ft).status, 201)
+            r = s.command(j, "SubmitCandidature", {"candidature_id": "c1", "siae_org": "ei-1",
+                                                   "date": "2026-11-02"}, ft)
+            self.assertEqual(r.status, 201, r)
+            ok = s.journey(j, ft, min_version=r.json["version"])
+            self.assertEqual(ok.json["person"]["last_name"], PERSON["last_name"])
+            self.assertEqual(s.journey(j, ei).status, 200)
+            subprocess.run([kafka, "stop"], env=env, check=True, capture_output=True, timeout=120)
+            started = time.time()
+            r = s.journey(j, ft)
+            self.assertEqual((r.status, r.json["code"]), (503, "unavailable"), r)
+            self.assertNotIn(PERSON["last_name"], r.raw)
+            self.assertLess(time.time() - started, 15)
+            # A read that shows no identity is answered at once, and logged when it can be.
+            r = s.journey(j, ei)
+            self.assertEqual(r.status, 200, r)
+            self.assertIsNone(r.json["person"])
+        finally:
+            if s.proc and s.proc.poll() is None:
+                s.kill9()
+            subprocess.run([kafka, "stop"], env=env, capture_output=True, timeout=120)
+            shutil.rmtree(home, ignore_errors=True)
 
 
 class TokenIssuerAndAudience(unittest.TestCase):
