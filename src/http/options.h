@@ -60,6 +60,7 @@ struct ServerOptions {
 // Counters for metrics, read with Server::stats(). Totals count since start.
 struct Stats {
   std::uint64_t connections_open = 0;          // served connections open now (gauge)
+  std::uint64_t connections_idle = 0;          // of which idle keep-alive ones (gauge)
   std::uint64_t connections_total = 0;         // accepted, including the ones refused with 503
   std::uint64_t requests_total = 0;            // complete requests handed to the handler
   std::uint64_t rejected_too_large_total = 0;  // 413: body over max_body_bytes

@@ -232,6 +232,7 @@ Stats Server::stats() const {
   const detail::ServerState& s = *impl_->state;
   Stats out;
   out.connections_open = s.connections_open.load(std::memory_order_relaxed);
+  out.connections_idle = s.connections_idle.load(std::memory_order_relaxed);
   out.connections_total = s.connections_total.load(std::memory_order_relaxed);
   out.requests_total = s.requests_total.load(std::memory_order_relaxed);
   out.rejected_too_large_total = s.rejected_too_large.load(std::memory_order_relaxed);

@@ -37,6 +37,7 @@ struct ServerState {
 
   // Counters (Stats). Relaxed: each is a metric on its own.
   std::atomic<std::uint64_t> connections_open{0};
+  std::atomic<std::uint64_t> connections_idle{0};
   std::atomic<std::uint64_t> connections_total{0};
   std::atomic<std::uint64_t> requests_total{0};
   std::atomic<std::uint64_t> rejected_too_large{0};
@@ -76,14 +77,17 @@ struct ServerState {
 
   // Counts one more idle connection from `address`; false (nothing counted) over the cap.
   bool enter_idle(const std::string& address) {
-    if (options.max_idle_per_address == 0) return true;
-    std::lock_guard lock(registry_mutex);
-    auto& n = idle_by_address[address];
-    if (n >= options.max_idle_per_address) return false;
-    ++n;
+    if (options.max_idle_per_address > 0) {
+      std::lock_guard lock(registry_mutex);
+      auto& n = idle_by_address[address];
+      if (n >= options.max_idle_per_address) return false;
+      ++n;
+    }
+    ++connections_idle;
     return true;
   }
   void leave_idle(const std::string& address) {
+    --connections_idle;
     if (options.max_idle_per_address == 0) return;
     std::lock_guard lock(registry_mutex);
     auto it = idle_by_address.find(address);

@@ -294,6 +294,16 @@ TEST(Limits, IdleConnectionsOverTheCapOfTheirAddressAreClosed) {
     ASSERT_TRUE(x->send(get("/")));
     ASSERT_TRUE(x->read_response());
   }
+  // The server counts a connection idle once its answer is written, a moment after the client
+  // has it.
+  auto wait_idle = [&](std::uint64_t n) {
+    const auto until = std::chrono::steady_clock::now() + 2s;
+    while (server->stats().connections_idle != n && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(2ms);
+    }
+    return server->stats().connections_idle;
+  };
+  ASSERT_EQ(wait_idle(2), 2u);
   // The third is answered, then closed rather than kept idle.
   ASSERT_TRUE(c.send(get("/")));
   ASSERT_TRUE(c.read_response());
@@ -301,9 +311,10 @@ TEST(Limits, IdleConnectionsOverTheCapOfTheirAddressAreClosed) {
   // The idle ones are still served; an idle slot freed is taken again.
   ASSERT_TRUE(a.send(get("/")));
   ASSERT_TRUE(a.read_response());
+  ASSERT_EQ(wait_idle(2), 2u);
   b.close();
   const auto deadline = std::chrono::steady_clock::now() + 2s;
-  while (server->stats().connections_open > 1 && std::chrono::steady_clock::now() < deadline) {
+  while (server->stats().connections_idle > 1 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(5ms);
   }
   RawClient d(server->port());
