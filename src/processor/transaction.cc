@@ -8,7 +8,7 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
-                               const std::vector<HeadedRecord>& headed) {
+                               const std::vector<HeadedRecord>& headed, int commit_timeout_ms) {
   kafka::KafkaStatus s = producer.begin();
   for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
     const auto& r = records[i];
@@ -19,7 +19,7 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
     s = producer.produce(r.topic, r.partition, r.key, &r.value, r.headers);
   }
   if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group);
-  if (s.ok()) s = producer.commit();
+  if (s.ok()) s = producer.commit(commit_timeout_ms);
   return s;
 }
 

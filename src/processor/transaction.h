@@ -1,8 +1,10 @@
 // One batch, one Kafka transaction (ARCHITECTURE §3, step 2), and what to do when it fails.
 //
-// write_batch() produces the batch's records, adds the consumed command offsets and commits.
-// A commit is never retried on the same producer: a commit that fails other than abortably
-// has an unknown outcome (kafka/errors.h, indeterminate). On failure the caller drops
+// write_batch() produces the batch's records, adds the consumed command offsets and commits,
+// waiting at most commit_timeout_ms for the commit (librdkafka would otherwise retry it for as
+// long as the coordinator does not answer). A commit is never retried on the same producer: a
+// commit that fails other than abortably, a timeout included, has an unknown outcome
+// (kafka/errors.h, indeterminate). On failure the caller drops
 // everything the batch decided and recovers as recovery_for() says, then rewinds to the
 // committed offsets and catches up from the log: whatever the broker did or did not commit,
 // the log is the truth.
@@ -20,11 +22,16 @@
 
 namespace parcours::processor {
 
+// Longer than the producer's message.timeout.ms (12 s), so that a commit does not time out
+// while its records are still legitimately being retried.
+inline constexpr int kCommitTimeoutMs = 15000;
+
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
-                               const std::vector<HeadedRecord>& headed = {});
+                               const std::vector<HeadedRecord>& headed = {},
+                               int commit_timeout_ms = kCommitTimeoutMs);
 
 enum class Recovery {
   abort_and_rewind,     // abortable: abort_transaction(), the producer stays usable
