@@ -61,9 +61,10 @@ struct ProcessorOptions {
   int batch_linger_ms = 2;        // wait this long after the first command to fill a batch
   int keys_partitions = 3;
   // Milliseconds without a heartbeat after which the group gives a dead instance's partitions
-  // to the others (an instance restarted sooner takes them back itself). Brokers refuse less
-  // than their group.min.session.timeout.ms (6000 by default).
-  int session_timeout_ms = 6000;
+  // to the others (an instance restarted sooner takes them back itself). It must outlast the
+  // move of the group coordinator when its broker dies, or every instance is rebalanced
+  // (decision 20). Brokers refuse less than their group.min.session.timeout.ms (6 s).
+  int session_timeout_ms = 10000;
 };
 
 class CommandProcessor {
@@ -117,12 +118,13 @@ class CommandProcessor {
                          const AttemptRecords& on_failure);
   Step quarantine_one(const RdKafka::Message& m, const GuardPlan::Single& single);
   bool sync_registry();
+  Step put_back(const std::vector<const RdKafka::Message*>& messages);
   kafka::KafkaStatus commit_transaction(const std::vector<OutRecord>& out,
                                         const std::vector<HeadedRecord>& headed,
                                         const std::map<int32_t, int64_t>& consumed,
                                         double* seconds);
   Step transaction_failed(const kafka::KafkaStatus& s, const AttemptRecords& restore,
-                          std::size_t commands);
+                          const std::vector<const RdKafka::Message*>& messages);
   Step store_failed(const store::StoreStatus& s, const char* where);
   bool write_attempts(const AttemptRecords& records, store::StoreStatus* failure);
   void idle();

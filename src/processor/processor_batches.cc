@@ -14,7 +14,11 @@ namespace parcours::processor {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-constexpr int kRegistryAttempts = 5;
+// A registry sync that cannot finish this soon (a partition of org-events without a leader)
+// puts the batch back, so that the loop keeps serving the group meanwhile.
+constexpr int kRegistrySyncMs = 5000;
+// A batch slower than this is logged with where its time went.
+constexpr double kSlowBatchSeconds = 2.0;
 
 std::string_view value_of(const RdKafka::Message& m) {
   return {static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0};
@@ -83,25 +87,36 @@ bool CommandProcessor::write_attempts(const AttemptRecords& records, store::Stor
 
 bool CommandProcessor::sync_registry() {
   // Decisions must see every organisation change acknowledged before these commands.
-  for (int attempt = 1;; ++attempt) {
-    auto s = registry_.sync();
-    if (s.ok()) return true;
-    common::log_warn("registry sync failed", {{"attempt", attempt}, {"error", s.message}});
-    if (attempt >= kRegistryAttempts) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+  auto s = registry_.sync(kRegistrySyncMs);
+  if (!s.ok()) common::log_warn("registry sync failed", {{"error", s.message}});
+  return s.ok();
+}
+
+CommandProcessor::Step CommandProcessor::put_back(
+    const std::vector<const RdKafka::Message*>& messages) {
+  // Nothing was decided: the same commands are read again from where they start.
+  std::map<int32_t, int64_t> first;
+  for (const auto* m : messages) first.try_emplace(m->partition(), m->offset());
+  for (const auto& [p, offset] : first) {
+    std::unique_ptr<RdKafka::TopicPartition> tp(
+        RdKafka::TopicPartition::create(options_.topics.commands, p, offset));
+    if (consumer_->seek(*tp, 5000) != RdKafka::ERR_NO_ERROR) {
+      rewind_all();
+      break;
+    }
   }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  return Step::redo;
 }
 
 CommandProcessor::Step CommandProcessor::decide_and_commit(
     const std::vector<const RdKafka::Message*>& messages, const AttemptRecords& before,
     const AttemptRecords& after, const AttemptRecords& on_failure) {
+  const auto started = Clock::now();
+  if (!sync_registry()) return put_back(messages);
+  const double sync_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   store::StoreStatus failure;
   if (!write_attempts(before, &failure)) return store_failed(failure, "attempt records");
-  if (!sync_registry()) {
-    if (!write_attempts(on_failure, &failure)) return store_failed(failure, "attempt records");
-    rewind_all();
-    return Step::redo;
-  }
   BatchDecider decider(options_.topics, store_, cache_, registry_, keys_, probe_,
                        common::now_rfc3339());
   std::vector<OutRecord> out;
@@ -129,7 +144,7 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
 
   double seconds = 0;
   const kafka::KafkaStatus s = commit_transaction(out, {}, consumed, &seconds);
-  if (!s.ok()) return transaction_failed(s, on_failure, messages.size());
+  if (!s.ok()) return transaction_failed(s, on_failure, messages);
   if (after_commit_hook) after_commit_hook();
 
   auto store_batch = store_.batch();
@@ -150,6 +165,13 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   if (probe_) {
     probe_->batch(messages.size(), seconds);
     probe_->events_appended(decider.events());
+  }
+  if (const double total = std::chrono::duration<double>(Clock::now() - started).count();
+      total > kSlowBatchSeconds) {
+    common::log_warn("slow batch", {{"commands", messages.size()},
+                                    {"seconds", total},
+                                    {"registry_sync_seconds", sync_seconds},
+                                    {"transaction_seconds", seconds}});
   }
   ++batches_;
   return Step::done;
@@ -182,7 +204,7 @@ CommandProcessor::Step CommandProcessor::quarantine_one(const RdKafka::Message& 
   if (q.reply) headed.push_back(*q.reply);
   double seconds = 0;
   const auto s = commit_transaction({}, headed, {{m.partition(), m.offset() + 1}}, &seconds);
-  if (!s.ok()) return transaction_failed(s, {{m.partition(), single.stored}}, 1);
+  if (!s.ok()) return transaction_failed(s, {{m.partition(), single.stored}}, {&m});
 
   auto b = store_.batch();
   if (q.command) {
@@ -210,12 +232,12 @@ CommandProcessor::Step CommandProcessor::quarantine_one(const RdKafka::Message& 
   return Step::done;
 }
 
-CommandProcessor::Step CommandProcessor::transaction_failed(const kafka::KafkaStatus& s,
-                                                            const AttemptRecords& restore,
-                                                            std::size_t commands) {
+CommandProcessor::Step CommandProcessor::transaction_failed(
+    const kafka::KafkaStatus& s, const AttemptRecords& restore,
+    const std::vector<const RdKafka::Message*>& messages) {
   common::log_warn(
       "transaction failed",
-      {{"kind", kafka::to_string(s.failure)}, {"error", s.message}, {"commands", commands}});
+      {{"kind", kafka::to_string(s.failure)}, {"error", s.message}, {"commands", messages.size()}});
   if (probe_) probe_->transaction_failed(kafka::to_string(s.failure));
   // Not a crash: the attempt records go back to what they were.
   store::StoreStatus failure;
@@ -224,6 +246,7 @@ CommandProcessor::Step CommandProcessor::transaction_failed(const kafka::KafkaSt
     probe_->client_restarted("transactional_producer");
   }
   std::string error;
+  const kafka::TransactionalProducer* before = producer_.get();
   producer_ = recover_producer(
       std::move(producer_), s,
       [this](std::string* e) {
@@ -234,6 +257,10 @@ CommandProcessor::Step CommandProcessor::transaction_failed(const kafka::KafkaSt
     common::log_warn("transactional producer not re-created yet; retrying", {{"error", error}});
     next_client_try_ = Clock::now();
   }
+  // Aborted by this producer: nothing of the batch committed, and nothing of it reached the
+  // store or the cache. The same commands are read again, with no catch-up. Any other outcome
+  // may have committed: the log says.
+  if (producer_ && producer_.get() == before) return put_back(messages);
   rewind_all();
   return Step::redo;
 }

@@ -177,6 +177,7 @@ void CommandProcessor::halt(const projections::BrokenInvariant& broken) {
 CommandProcessor::Step CommandProcessor::catch_up_pending() {
   if (pending_.empty() || !producer_ || Clock::now() < next_catch_up_) return Step::done;
   const std::vector<int32_t> parts(pending_.begin(), pending_.end());
+  const auto started = Clock::now();
   auto failed = [&](const std::string& kind, const std::string& message) {
     common::log_warn("catch-up failed; retrying", {{"kind", kind}, {"error", message}});
     if (probe_) probe_->catch_up_failed(kind);
@@ -189,6 +190,7 @@ CommandProcessor::Step CommandProcessor::catch_up_pending() {
   const auto code = consumer_->committed(tps, 10000);
   RdKafka::TopicPartition::destroy(tps);
   if (code != RdKafka::ERR_NO_ERROR) return failed("kafka", RdKafka::err2str(code));
+  const double committed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
 
   auto keys =
       catch_up_keys(settings_, options_.topics.keys, options_.keys_partitions, store_, cache_);
@@ -216,6 +218,10 @@ CommandProcessor::Step CommandProcessor::catch_up_pending() {
     caught.push_back(p);
   }
   if (!resume(caught)) return failed("kafka", "seek to the committed offsets failed");
+  common::log_info("partitions caught up",
+                   {{"partitions", caught},
+                    {"seconds", std::chrono::duration<double>(Clock::now() - started).count()},
+                    {"committed_offsets_seconds", committed_seconds}});
   catch_up_backoff_ms_ = 0;
   if (pending_.empty()) ready_ = true;
   return Step::done;
@@ -248,7 +254,6 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
     for (int32_t p : owned_) nudged.emplace_back(options_.topics.commands, p);
     nudger_->set_partitions(std::move(nudged));
   }
-  common::log_info("partitions caught up", {{"partitions", partitions}});
   return true;
 }
 

@@ -18,7 +18,7 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
     const auto& r = headed[i];
     s = producer.produce(r.topic, r.partition, r.key, &r.value, r.headers);
   }
-  if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group);
+  if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group, commit_timeout_ms);
   if (s.ok()) s = producer.commit(commit_timeout_ms);
   return s;
 }

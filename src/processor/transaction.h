@@ -22,9 +22,11 @@
 
 namespace parcours::processor {
 
-// Longer than the producer's message.timeout.ms (12 s), so that a commit does not time out
-// while its records are still legitimately being retried.
-inline constexpr int kCommitTimeoutMs = 15000;
+// The bound of send_offsets and commit. librdkafka 2.0 keeps a request to a coordinator whose
+// broker is down queued until that broker comes back, so a transaction whose coordinator died
+// waits this long, then the producer is re-created and finds the new coordinator. Leaders
+// move within seconds (the brokers' session is 3 to 9 s), so a healthy commit never nears it.
+inline constexpr int kCommitTimeoutMs = 5000;
 
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
