@@ -11,8 +11,16 @@
 // access-log records are independent of the journeys' states, so the result is the same bytes
 // whatever the interleaving.
 //
+// Failures (ARCHITECTURE §10, STYLE habit 3): a Kafka failure of the reader, or a retriable
+// failure of the store, drops the batch in hand and re-opens the reader from the stored
+// offsets, with a growing pause: the projector never ends because of its broker. A fatal
+// store failure ends run(). A broken invariant of the log stops that partition only
+// (view_updater.h), with a metric and the record's offset; the rebuild (project_to_end) fails
+// on one.
+//
 // Thread-safety: run() on one thread; caught_up(), lag() and add_listener() from any thread.
-// Listeners are called from the projecting thread(s).
+// Listeners are called from the projecting thread(s); an exception thrown by one is logged
+// and goes no further.
 #pragma once
 
 #include <atomic>
@@ -25,6 +33,7 @@
 
 #include "kafka/kafka_settings.h"
 #include "kafka/topic_reader.h"
+#include "projections/projector_probe.h"
 #include "projections/view_updater.h"
 #include "projections/views_store.h"
 
@@ -48,9 +57,10 @@ using VersionListener = std::function<void(const std::vector<std::pair<std::stri
 
 class Projector {
  public:
-  Projector(ProjectorOptions options, kafka::KafkaSettings settings, ViewsStore& store);
+  Projector(ProjectorOptions options, kafka::KafkaSettings settings, ViewsStore& store,
+            ProjectorProbe* probe = nullptr);
 
-  // Consumes until `stop`; returns "" or the fatal problem.
+  // Consumes until `stop`; returns "" or the fatal problem (a fatal store failure).
   std::string run(const std::atomic<bool>& stop);
   // Reads everything up to the current end once (rebuild). `progress` is called after each
   // batch with the records read so far and the records there were to read at the start.
@@ -70,9 +80,12 @@ class Projector {
   // The reader of worker `worker` of `workers` (partition p goes to worker p % workers).
   std::unique_ptr<kafka::TopicReader> open_reader(std::string* error, int worker = 0,
                                                   int workers = 1);
-  // Polls one batch and writes it; *applied gets the records written.
-  bool apply(kafka::TopicReader& reader, ViewUpdater& updater, int timeout_ms, std::string* error,
-             std::size_t* applied = nullptr);
+  enum class Applied { ok, reopen, fatal };
+  // Polls one batch and writes it; *applied gets the records written. `reopen`: the batch was
+  // dropped, read again from the stored offsets; `fatal`: *error says why.
+  Applied apply(kafka::TopicReader& reader, ViewUpdater& updater, int timeout_ms,
+                std::string* error, std::size_t* applied = nullptr);
+  void report_breaks(ViewUpdater& updater);
   kafka::KafkaStatus project_worker(int worker, int workers, ViewUpdater& updater,
                                     const std::function<void(long, long)>& progress,
                                     const std::atomic<bool>& stop);
@@ -81,6 +94,7 @@ class Projector {
   ProjectorOptions options_;
   kafka::KafkaSettings settings_;
   ViewsStore& store_;
+  ProjectorProbe* probe_;
   std::vector<std::unique_ptr<ViewUpdater>> updaters_;  // [0] serves run()
   mutable std::mutex mu_;  // guards listeners_, lag_ and the progress callback
   long total_ = 0;         // records to read at the start of project_to_end

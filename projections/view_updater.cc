@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "common/log.h"
 #include "domain/decide.h"
@@ -59,15 +60,19 @@ std::vector<std::string> ViewUpdater::lookup_hashes(const std::optional<nlohmann
 }
 
 void ViewUpdater::add(const RdKafka::Message& m) {
-  ++pending_;
   const Source source = source_of(m);
+  const auto p = static_cast<std::size_t>(m.partition());
+  if (source == kEvents && p < halt_at_.size() && halt_at_[p] >= 0 && m.offset() >= halt_at_[p]) {
+    return;
+  }
+  ++pending_;
+  const std::string_view value(static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0);
+  if (source == kEvents && !add_event(m, value)) return;  // stopped here: offset not advanced
   if (source != kOther) {
     auto& next = offsets_[source];
-    const auto p = static_cast<std::size_t>(m.partition());
     if (next.size() <= p) next.resize(p + 1, -1);
     next[p] = m.offset() + 1;
   }
-  const std::string_view value(static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0);
   if (source == kKeys) {
     const std::string journey = m.key() ? *m.key() : std::string();
     if (journey.empty()) return;
@@ -108,43 +113,85 @@ void ViewUpdater::add(const RdKafka::Message& m) {
       (void)batch_.Put(store_.index_cf(), key, rocksdb::Slice(value.data(), value.size()));
       ++stats_.reads;
     }
-    return;
   }
-  auto ev = events::decode_record_fast(value);
+}
+
+void ViewUpdater::stop_at(const RdKafka::Message& m, std::string kind,
+                          const domain::RecordedEvent* ev, long expected, std::string detail) {
+  const auto p = static_cast<std::size_t>(m.partition());
+  if (halt_at_.size() <= p) halt_at_.resize(p + 1, -1);
+  halt_at_[p] = m.offset();
+  ++stats_.breaks;
+  BrokenInvariant b;
+  b.kind = std::move(kind);
+  b.topic = events_topic_;
+  b.partition = m.partition();
+  b.offset = m.offset();
+  if (ev) {
+    b.journey = ev->subject;
+    b.found_seq = ev->seq;
+  }
+  b.expected_seq = expected;
+  b.detail = std::move(detail);
+  common::log_error("read models: partition stopped at a broken invariant of the log", b.to_json());
+  breaks_.push_back(std::move(b));
+}
+
+bool ViewUpdater::add_event(const RdKafka::Message& m, std::string_view value) {
+  events::DecodeError error;
+  auto ev = events::decode_record_fast(value, &error);
   if (!ev) {
-    ++stats_.undecodable;
-    common::log_error("undecodable event", {{"partition", m.partition()}, {"offset", m.offset()}});
-    return;
+    stop_at(m, "undecodable", nullptr, 0, error.what);
+    return false;
   }
   domain::JourneyState& s = state(ev->subject);
-  if (ev->seq <= s.version) {
-    ++stats_.duplicates;
-    return;
-  }
-  if (ev->seq != s.version + 1) {
-    ++stats_.gaps;
-    common::log_error("seq gap", {{"journey", ev->subject},
-                                  {"expected", s.version + 1},
-                                  {"found", ev->seq},
-                                  {"offset", m.offset()}});
-    return;
+  switch (link_of(s, *ev)) {
+    case Link::already_applied:
+      ++stats_.duplicates;
+      return true;
+    case Link::seq_gap:
+      stop_at(m, "seq_gap", &*ev, s.version + 1, "");
+      return false;
+    case Link::hash_mismatch:
+      stop_at(m, "hash_mismatch", &*ev, s.version + 1, "prevhash");
+      return false;
+    case Link::next:
+      break;
   }
   try {
     domain::evolve(s, *ev);
   } catch (const std::exception& e) {
-    // Only a record that the catalogue would refuse gets here (Parcours never writes one): it
-    // is reported and skipped rather than stopping every read model.
-    ++stats_.undecodable;
-    common::log_error(
-        "event cannot be applied",
-        {{"journey", ev->subject}, {"seq", ev->seq}, {"offset", m.offset()}, {"error", e.what()}});
-    return;
+    // The state may be changed half-way: this batch is read again, up to this record.
+    stop_at(m, "unappliable", &*ev, s.version + 1, e.what());
+    redo_ = true;
+    return false;
   }
   ++stats_.events;
   const std::size_t at = event_bytes_.size();
   ViewsStore::append_event_key(event_bytes_, ev->subject, ev->seq);
   events_.push_back({at, event_bytes_.size() - at, value.size()});
   event_bytes_.append(value);
+  return true;
+}
+
+std::vector<BrokenInvariant> ViewUpdater::take_breaks() {
+  return std::exchange(breaks_, {});
+}
+
+bool ViewUpdater::halted(int32_t partition) const {
+  const auto p = static_cast<std::size_t>(partition);
+  return p < halt_at_.size() && halt_at_[p] >= 0;
+}
+
+void ViewUpdater::discard() {
+  batch_.Clear();
+  events_.clear();
+  event_bytes_.clear();
+  dirty_.clear();
+  before_.clear();
+  for (auto& next : offsets_) std::fill(next.begin(), next.end(), -1);
+  pending_ = 0;
+  redo_ = false;
 }
 
 bool ViewUpdater::flush() {

@@ -2,6 +2,16 @@
 // per batch of records with the offsets they reach. Used by the live projector and by
 // `rebuild`, so a rebuilt replica is computed by exactly the same code as a live one.
 //
+// A broken invariant of the events log (chain_link.h: an undecodable record, a seq gap, a
+// prevhash that does not follow, an event evolve refuses) stops that partition at that record:
+// nothing more of it is applied and its offset stays before it, so that a restart meets it
+// again. The record is reported by take_breaks(). An event that evolve refuses may have
+// changed its state half-way: the batch must then be discarded and read again (needs_redo()),
+// which applies the partition up to that record.
+//
+// A failed read of the store (store::StoreError, thrown by add()) leaves the batch unusable:
+// the caller discard()s it and reads again from the stored offsets.
+//
 // Thread-safety: one thread.
 #pragma once
 
@@ -13,6 +23,7 @@
 
 #include "common/lru.h"
 #include "domain/journey_state.h"
+#include "projections/chain_link.h"
 #include "projections/indexes.h"
 #include "projections/views_store.h"
 
@@ -21,8 +32,7 @@ namespace parcours::projections {
 struct UpdaterStats {
   long events = 0;      // events applied to a journey
   long duplicates = 0;  // events already applied (seq <= version), skipped
-  long gaps = 0;        // seq ahead of version + 1: a broken chain, not applied
-  long undecodable = 0;
+  long breaks = 0;      // broken invariants: partitions stopped
   long keys = 0;
   long reads = 0;  // access-log entries
 };
@@ -32,10 +42,18 @@ class ViewUpdater {
   ViewUpdater(ViewsStore& store, std::string events_topic, std::string keys_topic,
               std::string access_topic = "", std::size_t cache_states = 50000);
 
-  // Adds one record to the current batch.
+  // Adds one record to the current batch. Throws store::StoreError if reading a state failed.
   void add(const RdKafka::Message& m);
   // Writes the batch (views + offsets). Returns false if RocksDB refused it.
   bool flush();
+  // Forgets the current batch (after a failure; the caller reads again from the stored
+  // offsets).
+  void discard();
+  // The broken invariants met since the last call (each partition's once).
+  std::vector<BrokenInvariant> take_breaks();
+  bool halted(int32_t partition) const;
+  // True when the current batch must be discarded and read again from the stored offsets.
+  bool needs_redo() const { return redo_; }
   std::size_t pending() const { return pending_; }
   // Journeys changed by the last flushed batch, with their new versions.
   const std::vector<std::pair<std::string, long>>& changed() const { return changed_; }
@@ -47,6 +65,10 @@ class ViewUpdater {
   domain::JourneyState& state(const std::string& id);
   // The keyed hashes a keys-topic record carries for the lookup index (none for a tombstone).
   static std::vector<std::string> lookup_hashes(const std::optional<nlohmann::json>& record);
+  // Applies a record of the events topic; false if it broke an invariant (partition stopped).
+  bool add_event(const RdKafka::Message& m, std::string_view value);
+  void stop_at(const RdKafka::Message& m, std::string kind, const domain::RecordedEvent* ev,
+               long expected, std::string detail);
 
   ViewsStore& store_;
   std::string events_topic_;
@@ -77,6 +99,9 @@ class ViewUpdater {
   std::vector<int64_t> offsets_[3];
   std::vector<std::pair<std::string, long>> changed_;
   std::size_t pending_ = 0;
+  std::vector<int64_t> halt_at_;  // by events partition: the broken record's offset, or -1
+  bool redo_ = false;
+  std::vector<BrokenInvariant> breaks_;
   UpdaterStats stats_;
 };
 

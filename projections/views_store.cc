@@ -4,6 +4,28 @@
 
 namespace parcours::projections {
 
+namespace {
+
+// The value of a read, or StoreError on a failure (never for an absent key).
+template <typename T>
+std::optional<T> or_throw(store::Lookup<T> r) {
+  if (r.failed()) throw store::StoreError(std::move(r.status));
+  return std::move(r.value);
+}
+
+// After a scan: a scan cut short by a failure must not pass for a complete one.
+void check(const rocksdb::Iterator& it) {
+  if (auto s = store::classify(it.status()); !s.ok()) throw store::StoreError(std::move(s));
+}
+
+nlohmann::json parse_stored(const std::string& v, const std::string& what) {
+  auto j = nlohmann::json::parse(v, nullptr, false);
+  if (j.is_discarded()) throw store::StoreError(store::corrupt_value(what));
+  return j;
+}
+
+}  // namespace
+
 std::unique_ptr<ViewsStore> ViewsStore::open(const std::string& path, std::string* error,
                                              store::RocksDb::OpenOptions tuning) {
   tuning.derived = true;
@@ -33,13 +55,17 @@ void ViewsStore::append_event_key(std::string& out, std::string_view id, long se
 }
 
 std::optional<std::string> ViewsStore::journey_json(const std::string& id) const {
-  return db_->get(journeys_, id);
+  return or_throw(db_->get(journeys_, id));
 }
 
 std::optional<domain::JourneyState> ViewsStore::journey(const std::string& id) const {
   auto v = journey_json(id);
   if (!v) return std::nullopt;
-  return nlohmann::json::parse(*v).get<domain::JourneyState>();
+  try {
+    return parse_stored(*v, "journey " + id).get<domain::JourneyState>();
+  } catch (const nlohmann::json::exception& e) {
+    throw store::StoreError(store::corrupt_value("journey " + id + ": " + e.what()));
+  }
 }
 
 std::vector<std::string> ViewsStore::events(const std::string& id, long from_seq,
@@ -55,6 +81,7 @@ std::vector<std::string> ViewsStore::events(const std::string& id, long from_seq
     if (seq > to_seq) break;
     out.emplace_back(it->value().ToString());
   }
+  check(*it);
   return out;
 }
 
@@ -67,8 +94,9 @@ void ViewsStore::scan(
   for (; it->Valid(); it->Next()) {
     const auto key = it->key();
     if (!key.starts_with(prefix)) break;
-    if (!visit(key.ToString(), it->value().ToString())) break;
+    if (!visit(key.ToString(), it->value().ToString())) return;
   }
+  check(*it);
 }
 
 void ViewsStore::scan_range(
@@ -76,30 +104,32 @@ void ViewsStore::scan_range(
     const std::function<bool(const std::string&, const std::string&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), index_));
   for (it->Seek(from); it->Valid() && it->key().ToStringView() < to; it->Next()) {
-    if (!visit(it->key().ToString(), it->value().ToString())) break;
+    if (!visit(it->key().ToString(), it->value().ToString())) return;
   }
+  check(*it);
 }
 
 std::optional<std::string> ViewsStore::index_get(const std::string& key) const {
-  return db_->get(index_, key);
+  return or_throw(db_->get(index_, key));
 }
 
 std::optional<nlohmann::json> ViewsStore::wrapped_key(const std::string& id) const {
-  auto v = db_->get(keys_, id);
+  auto v = or_throw(db_->get(keys_, id));
   if (!v) return std::nullopt;
-  return nlohmann::json::parse(*v);
+  return parse_stored(*v, "wrapped key of " + id);
 }
 
 std::optional<int64_t> ViewsStore::offset(const std::string& topic, int32_t partition) const {
-  return db_->offset(topic, partition);
+  return or_throw(db_->offset(topic, partition));
 }
 
 void ViewsStore::for_each_journey(
     const std::function<bool(const std::string&, const std::string&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), journeys_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!visit(it->key().ToString(), it->value().ToString())) break;
+    if (!visit(it->key().ToString(), it->value().ToString())) return;
   }
+  check(*it);
 }
 
 }  // namespace parcours::projections
@@ -136,6 +166,7 @@ ViewsStore::Digest ViewsStore::digest() const {
       feed(it->key().ToStringView());
       feed(it->value().ToStringView());
     }
+    check(*it);
     if (cf == journeys_) d.journeys = n;
     if (cf == events_) d.events = n;
     if (cf == keys_) d.keys = n;

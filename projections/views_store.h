@@ -11,6 +11,10 @@
 // Each projection batch is ONE WriteBatch holding view updates and the offsets they reach
 // (exactly-once projection; the consumer group's offsets are never used).
 //
+// Every read throws store::StoreError when RocksDB fails (store/errors.h), never for an absent
+// key: a failed read is never taken for an absent journey, nor a scan cut short for a complete
+// one. Its readers are the HTTP handlers (the server's edge answers 500) and the projector.
+//
 // Thread-safety: reads from any thread; writes from the projector thread only.
 #pragma once
 

@@ -3,14 +3,16 @@
 # suite, stops the broker. Exit status 0 only if everything passed.
 #
 #   tests/run.sh              unit and component (plain and under ASan/UBSan), the operations
-#                             checks of deploy/ and events/asyncapi.yaml, integration, and a
+#                             checks of deploy/ and events/asyncapi.yaml, integration, a short
+#                             fault campaign on a 3-node cluster (tests/faults/run.sh), and a
 #                             short libFuzzer run of the command and event decoders and of the
 #                             whole command path
-#   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (unit asan component ops integration fuzz)
+#   PARCOURS_TEST_SUITES="unit"  tests/run.sh   a subset (unit asan component ops integration
+#                             faults fuzz)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-SUITES="${PARCOURS_TEST_SUITES:-unit asan component ops integration fuzz}"
+SUITES="${PARCOURS_TEST_SUITES:-unit asan component ops integration faults fuzz}"
 FUZZ_SECONDS="${PARCOURS_FUZZ_SECONDS:-20}"
 JOBS="${PARCOURS_BUILD_JOBS:-$(nproc)}"
 
@@ -63,6 +65,12 @@ if [[ " $SUITES " == *" integration "* ]]; then
     PARCOURS_TEST_KAFKA_DATA="$PARCOURS_KAFKA_HOME/data" \
     PARCOURS_BIN="$ROOT/build/src/cli/parcours" \
     ctest --test-dir build -L integration --output-on-failure
+  deploy/local/kafka.sh stop >/dev/null  # the fault campaign runs its own cluster
+fi
+if [[ " $SUITES " == *" faults "* ]]; then
+  # Its own cluster, ports and data (PARCOURS_TEST_CLUSTER_PORT), stopped when it ends.
+  step "fault campaign: 3 brokers, 2 instances, about two minutes (tests/faults/run.sh)"
+  PARCOURS_BIN="$ROOT/build/src/cli/parcours" tests/faults/run.sh
 fi
 if [[ " $SUITES " == *" fuzz "* ]]; then
   step "fuzz the command and event decoders and the whole command path, ${FUZZ_SECONDS}s each"

@@ -1,10 +1,12 @@
 #include "cli/serve.h"
 
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include <prometheus/registry.h>
@@ -17,6 +19,7 @@
 #include "common/log.h"
 #include "http/server.h"
 #include "processor/command_processor.h"
+#include "processor/failpoints.h"
 #include "projections/business_figures.h"
 #include "projections/projector.h"
 
@@ -27,6 +30,14 @@ namespace {
 std::pair<std::string, std::uint16_t> split_addr(const std::string& addr) {
   const auto colon = addr.rfind(':');
   return {addr.substr(0, colon), static_cast<std::uint16_t>(std::stoi(addr.substr(colon + 1)))};
+}
+
+// 8 hex digits, different at every start.
+std::string process_nonce() {
+  std::random_device rd;
+  char buf[9];
+  std::snprintf(buf, sizeof buf, "%08x", rd());
+  return buf;
 }
 
 int fail(const std::string& what) {
@@ -81,38 +92,35 @@ int serve(common::Config config) {
   popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),
                   config.replies_topic(),  config.keys_topic(),   config.partitions,
                   config.small_partitions};
+  popts.dead_letter_topic = config.dead_letters_topic();
   popts.group_id = config.topic_prefix + "processor";
   popts.transactional_id = config.topic_prefix + "processor-" + config.instance_id;
   popts.batch_max = config.batch_max;
   popts.batch_linger_ms = config.batch_linger_ms;
   popts.keys_partitions = config.small_partitions;
+  popts.session_timeout_ms = config.session_timeout_ms;
   processor::CommandProcessor processor(popts, kafka, *processor_store, registry, *ring,
                                         &processor_probe);
-
-  // Test failpoint (never set in production): "crash_after_commit:N" ends the process, as a
-  // kill -9 would, right after the N-th transaction commits and before its WriteBatch, the crash
-  // window of ARCHITECTURE §3 that the integration tests must survive.
-  if (const char* fp = std::getenv("PARCOURS_FAILPOINT");
-      fp && std::string(fp).rfind("crash_after_commit:", 0) == 0) {
-    const long after = std::stol(std::string(fp).substr(19));
-    auto commits = std::make_shared<long>(0);
-    processor.after_commit_hook = [after, commits] {
-      if (++*commits >= after) std::_Exit(137);
-    };
+  // Test failpoints (processor/failpoints.h), never set in production.
+  if (auto fp = processor::arm_test_failpoints(processor); !fp.empty()) {
     common::log_warn("failpoint armed", {{"failpoint", fp}});
   }
 
+  projections::ProjectorProbe projector_probe(metrics);
   projections::Projector projector(
       {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions, 5000,
        config.access_log_topic(), config.partitions},
-      kafka, *views);
+      kafka, *views, &projector_probe);
   api::VersionWaiters waiters;
   projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
 
-  api::CommandGateway gateway(
-      {config.commands_topic(), config.replies_topic(), config.small_partitions, config.instance_id,
-       std::chrono::milliseconds(config.reply_timeout_ms)},
-      kafka);
+  // The gateway's reply address names this process, not only the instance: a reply to a
+  // command sent before a restart (answered by the processor after it) is never taken for the
+  // answer to a new request that reuses its request number.
+  api::CommandGateway gateway({config.commands_topic(), config.replies_topic(),
+                               config.small_partitions, config.instance_id + "." + process_nonce(),
+                               std::chrono::milliseconds(config.reply_timeout_ms)},
+                              kafka);
   if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
   api::AccessLog access_log(config.access_log_topic(), kafka);
   if (auto e = access_log.start(); !e.empty()) return fail("access log: " + e);
@@ -143,9 +151,14 @@ int serve(common::Config config) {
       if (projector.caught_up() && std::chrono::steady_clock::now() - last >
                                        std::chrono::milliseconds(config.business_gauges_ms)) {
         const auto now = std::chrono::system_clock::now();
-        business_probe.publish(
-            projections::business_figures(*views, domain::Date::utc_date_of(now)),
-            std::chrono::duration<double>(now.time_since_epoch()).count());
+        try {
+          business_probe.publish(
+              projections::business_figures(*views, domain::Date::utc_date_of(now)),
+              std::chrono::duration<double>(now.time_since_epoch()).count());
+        } catch (const std::exception& e) {
+          // A failed scan of the read models (store/errors.h): counted again next period.
+          common::log_warn("business gauges not counted", {{"error", e.what()}});
+        }
         last = std::chrono::steady_clock::now();
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

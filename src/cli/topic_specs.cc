@@ -46,6 +46,15 @@ std::vector<kafka::TopicSpec> topic_specs(const common::Config& c) {
         {"min.cleanable.dirty.ratio", "0.01"},
         {"delete.retention.ms", "86400000"},
         {"min.insync.replicas", min_isr}}},
+      // Commands set aside after crashing the processor (quarantine), for an operator: kept
+      // as long as the commands topic keeps them, since they hold the same sealed identities
+      // and wrapped keys, whose life after an erasure that retention bounds.
+      {c.dead_letters_topic(),
+       c.small_partitions,
+       rf,
+       {{"cleanup.policy", "delete"},
+        {"retention.ms", "86400000"},
+        {"min.insync.replicas", min_isr}}},
       // Who read what: kept six years (the State's audit horizon).
       {c.access_log_topic(),
        c.partitions,

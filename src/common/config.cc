@@ -79,6 +79,12 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_MIN_VERSION_WAIT_MS")
       ->check(CLI::Range(0, 60000))
       ->capture_default_str();
+  app.add_option("--session-timeout-ms", session_timeout_ms,
+                 "processor group session: a dead instance's partitions move after this (ms; "
+                 "brokers refuse less than their group.min.session.timeout.ms)")
+      ->envname("PARCOURS_SESSION_TIMEOUT_MS")
+      ->check(CLI::Range(1000, 300000))
+      ->capture_default_str();
   app.add_option("--max-body-bytes", max_body_bytes, "largest accepted request body")
       ->envname("PARCOURS_MAX_BODY_BYTES")
       ->check(CLI::Range(1024, 64 << 20))

@@ -45,6 +45,8 @@ struct Config {
   int batch_linger_ms = 2;         // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
   int reply_timeout_ms = 10000;    // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
   int min_version_wait_ms = 5000;  // PARCOURS_MIN_VERSION_WAIT_MS: bound of ?min_version waits
+  int session_timeout_ms = 10000;  // PARCOURS_SESSION_TIMEOUT_MS: the processors' group session:
+                                   // a dead instance's partitions move after this (decision 20)
   // --- HTTP limits
   int max_body_bytes = 64 << 10;  // PARCOURS_MAX_BODY_BYTES: larger bodies get 413
   int http_threads = 2;           // PARCOURS_HTTP_THREADS
@@ -65,6 +67,7 @@ struct Config {
   std::string replies_topic() const { return topic_prefix + "replies.v1"; }
   std::string keys_topic() const { return topic_prefix + "keys.v1"; }
   std::string access_log_topic() const { return topic_prefix + "access-log.v1"; }
+  std::string dead_letters_topic() const { return topic_prefix + "commands-dlq.v1"; }
 
   // The secrets a subcommand uses: finish() asks for those and no others.
   enum class Secrets {

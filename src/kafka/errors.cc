@@ -21,6 +21,12 @@ KafkaStatus classify(RdKafka::Error* raw) {
   return s;
 }
 
+KafkaStatus classify_commit(RdKafka::Error* raw) {
+  KafkaStatus s = classify(raw);
+  if (s.failure == Failure::retriable) s.failure = Failure::indeterminate;
+  return s;
+}
+
 KafkaStatus classify(RdKafka::ErrorCode code) {
   KafkaStatus s;
   if (code == RdKafka::ERR_NO_ERROR) return s;
@@ -56,6 +62,8 @@ const char* to_string(Failure f) {
       return "retriable";
     case Failure::abortable:
       return "abortable";
+    case Failure::indeterminate:
+      return "indeterminate";
     case Failure::fatal:
       return "fatal";
   }

@@ -43,6 +43,7 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     return nullptr;
   }
   r->nudger_ = FetchNudger::for_consumer(*r->consumer_, *conf, std::move(partitions));
+  r->watermarks_ = std::make_unique<WatermarkQuery>(settings);
   return r;
 }
 
@@ -139,15 +140,9 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
 
 KafkaStatus TopicReader::end_offsets(std::map<std::pair<std::string, int32_t>, int64_t>* out,
                                      int timeout_ms) {
-  for (const auto& t : tracks_) {
-    int64_t low = 0;
-    int64_t high = 0;
-    const auto code =
-        consumer_->query_watermark_offsets(t.topic, t.partition, &low, &high, timeout_ms);
-    if (code != RdKafka::ERR_NO_ERROR) return classify(code);
-    (*out)[{t.topic, t.partition}] = high;
-  }
-  return KafkaStatus::success();
+  WatermarkQuery::Partitions partitions;
+  for (const auto& t : tracks_) partitions.emplace_back(t.topic, t.partition);
+  return watermarks_->end_offsets(partitions, out, timeout_ms);
 }
 
 KafkaStatus TopicReader::read_until(

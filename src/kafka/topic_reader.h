@@ -21,6 +21,7 @@
 #include "kafka/errors.h"
 #include "kafka/fetch_nudger.h"
 #include "kafka/kafka_settings.h"
+#include "kafka/watermarks.h"
 
 namespace parcours::kafka {
 
@@ -52,7 +53,8 @@ class TopicReader {
   KafkaStatus read_to_end(const Visitor& visit, int timeout_ms = 30000,
                           std::size_t* visited = nullptr);
 
-  // Current end offsets (high watermarks) of the assigned partitions, asked of the broker.
+  // Current end offsets (high watermarks) of the assigned partitions, asked of the broker
+  // within timeout_ms even when a leader is down (watermarks.h): then a retriable failure.
   KafkaStatus end_offsets(std::map<std::pair<std::string, int32_t>, int64_t>* out,
                           int timeout_ms = 5000);
   // Visits messages until every partition has reached its target offset (a previous
@@ -85,6 +87,7 @@ class TopicReader {
 
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<FetchNudger> nudger_;  // keeps fetching while this reader lags
+  std::unique_ptr<WatermarkQuery> watermarks_;
   std::vector<Track> tracks_;
   std::size_t eof_count_ = 0;
   // Per topic, the index in tracks_ of each partition (-1: not assigned).

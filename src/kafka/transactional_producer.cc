@@ -54,7 +54,13 @@ std::unique_ptr<TransactionalProducer> TransactionalProducer::create_from(
 }
 
 TransactionalProducer::~TransactionalProducer() {
-  if (producer_) producer_->flush(5000);
+  // Every record of this producer belongs to a transaction; one still queued or in flight at
+  // destruction belongs to a transaction that will never commit (a failure, or a stop between
+  // batches with nothing pending): drop it rather than wait for it.
+  if (!producer_) return;
+  (void)producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT |
+                         RdKafka::Producer::PURGE_NON_BLOCKING);
+  producer_->flush(1000);
 }
 
 KafkaStatus TransactionalProducer::begin() {
@@ -66,11 +72,23 @@ KafkaStatus TransactionalProducer::begin() {
 
 KafkaStatus TransactionalProducer::produce(const std::string& topic, int32_t partition,
                                            std::string_view key, const std::string* value) {
+  return produce(topic, partition, key, value, {});
+}
+
+KafkaStatus TransactionalProducer::produce(
+    const std::string& topic, int32_t partition, std::string_view key, const std::string* value,
+    const std::vector<std::pair<std::string, std::string>>& headers) {
   for (;;) {
+    RdKafka::Headers* hs = nullptr;
+    if (!headers.empty()) {
+      hs = RdKafka::Headers::create();
+      for (const auto& [name, v] : headers) hs->add(name, v);
+    }
     const RdKafka::ErrorCode code = producer_->produce(
         topic, partition == -1 ? RdKafka::Topic::PARTITION_UA : partition,
         RdKafka::Producer::RK_MSG_COPY, value ? const_cast<char*>(value->data()) : nullptr,
-        value ? value->size() : 0, key.data(), key.size(), 0, nullptr);
+        value ? value->size() : 0, key.data(), key.size(), 0, hs, nullptr);
+    if (code != RdKafka::ERR_NO_ERROR) delete hs;  // owned by librdkafka only on success
     if (code == RdKafka::ERR_NO_ERROR) {
       ++produced_;
       producer_->poll(0);
@@ -91,7 +109,7 @@ KafkaStatus TransactionalProducer::send_offsets(
 }
 
 KafkaStatus TransactionalProducer::commit(int timeout_ms) {
-  return classify(producer_->commit_transaction(timeout_ms));
+  return classify_commit(producer_->commit_transaction(timeout_ms));
 }
 
 KafkaStatus TransactionalProducer::abort(int timeout_ms) {

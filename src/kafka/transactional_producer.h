@@ -42,8 +42,14 @@ class TransactionalProducer {
   // tombstone). Waits on a full queue (back-pressure), never drops.
   KafkaStatus produce(const std::string& topic, int32_t partition, std::string_view key,
                       const std::string* value);
+  // The same, with record headers (name, value).
+  KafkaStatus produce(const std::string& topic, int32_t partition, std::string_view key,
+                      const std::string* value,
+                      const std::vector<std::pair<std::string, std::string>>& headers);
   KafkaStatus send_offsets(const std::vector<RdKafka::TopicPartition*>& offsets,
                            const RdKafka::ConsumerGroupMetadata* group, int timeout_ms = -1);
+  // A failure that is not abortable leaves the outcome unknown (classify_commit): the caller
+  // re-creates the producer (init_transactions settles the transaction) and re-reads the log.
   KafkaStatus commit(int timeout_ms = -1);
   KafkaStatus abort(int timeout_ms = -1);
 

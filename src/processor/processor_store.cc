@@ -1,10 +1,17 @@
 #include "processor/processor_store.h"
 
-#include "domain/state_json.h"
+#include <utility>
 
+#include "domain/state_json.h"
 #include "events/envelope.h"
 
 namespace parcours::processor {
+
+namespace {
+std::string attempt_key(int32_t partition) {
+  return "attempt/" + std::to_string(partition);
+}
+}  // namespace
 
 std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, std::string* error,
                                                      bool compress) {
@@ -26,34 +33,120 @@ std::string ProcessorStore::idem_key(const std::string& stream_id, const std::st
   return k;
 }
 
-std::optional<domain::JourneyState> ProcessorStore::state(const std::string& journey_id) const {
-  auto v = db_->get(state_, journey_id);
+void ProcessorStore::remember(store::StoreStatus s) const {
+  if (!s.ok() && read_failure_.ok()) read_failure_ = std::move(s);
+}
+
+store::StoreStatus ProcessorStore::take_read_failure() {
+  return std::exchange(read_failure_, store::StoreStatus::success());
+}
+
+std::optional<std::string> ProcessorStore::read(rocksdb::ColumnFamilyHandle* cf,
+                                                const std::string& key) const {
+  auto r = db_->get(cf, key);
+  if (r.failed()) remember(std::move(r.status));
+  return std::move(r.value);
+}
+
+std::optional<nlohmann::json> ProcessorStore::parse(const std::optional<std::string>& v,
+                                                    const std::string& what) const {
   if (!v) return std::nullopt;
-  return nlohmann::json::parse(*v).get<domain::JourneyState>();
+  auto j = nlohmann::json::parse(*v, nullptr, false);
+  if (j.is_discarded()) {
+    remember(store::corrupt_value(what));
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::optional<domain::JourneyState> ProcessorStore::state(const std::string& journey_id) const {
+  auto j = parse(read(state_, journey_id), "state of " + journey_id);
+  if (!j) return std::nullopt;
+  try {
+    return j->get<domain::JourneyState>();
+  } catch (const nlohmann::json::exception& e) {
+    remember(store::corrupt_value("state of " + journey_id + ": " + e.what()));
+    return std::nullopt;
+  }
 }
 
 std::optional<IdempotencyEntry> ProcessorStore::idempotency(const std::string& stream_id,
                                                             const std::string& command_id) const {
-  auto v = db_->get(idem_, idem_key(stream_id, command_id));
-  if (!v) return std::nullopt;
-  auto j = nlohmann::json::parse(*v);
-  return IdempotencyEntry{j.at("hash").get<std::string>(), j.at("status").get<int>(), j.at("body"),
-                          j.value("day", "")};
+  auto j = parse(read(idem_, idem_key(stream_id, command_id)), "idempotency entry");
+  if (!j) return std::nullopt;
+  try {
+    return IdempotencyEntry{j->at("hash").get<std::string>(), j->at("status").get<int>(),
+                            j->at("body"), j->value("day", "")};
+  } catch (const nlohmann::json::exception& e) {
+    remember(store::corrupt_value(std::string("idempotency entry: ") + e.what()));
+    return std::nullopt;
+  }
 }
 
 std::optional<nlohmann::json> ProcessorStore::wrapped_key(const std::string& journey_id) const {
-  auto v = db_->get(keys_, journey_id);
-  if (!v) return std::nullopt;
-  return nlohmann::json::parse(*v);
+  return parse(read(keys_, journey_id), "wrapped key of " + journey_id);
 }
 
 std::optional<int64_t> ProcessorStore::offset(const std::string& topic, int32_t partition) const {
-  return db_->offset(topic, partition);
+  auto r = db_->offset(topic, partition);
+  if (r.failed()) remember(std::move(r.status));
+  return r.value;
 }
 
 int64_t ProcessorStore::pass_counter(int32_t partition) const {
-  auto v = db_->get(db_->meta(), "pass_counter/" + std::to_string(partition));
+  auto v = read(db_->meta(), "pass_counter/" + std::to_string(partition));
   return v ? static_cast<int64_t>(store::from_be64(*v)) : 0;
+}
+
+long ProcessorStore::forget_rejections_before(const std::string& day) {
+  auto b = batch();
+  long n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), idem_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto j = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;
+    const int status = j.value("status", 0);
+    const std::string d = j.value("day", "");
+    if (status == 200 || status == 201 || d.empty() || d >= day) continue;
+    (void)b.batch_.Delete(idem_, it->key());
+    ++n;
+  }
+  if (n > 0 && !commit(b).ok()) return 0;
+  return n;
+}
+
+std::optional<std::string> ProcessorStore::meta(const std::string& key) const {
+  return read(db_->meta(), key);
+}
+
+std::optional<CommandAttempt> ProcessorStore::attempt(int32_t partition) const {
+  auto j = parse(read(db_->meta(), attempt_key(partition)), "command attempt");
+  if (!j) return std::nullopt;
+  try {
+    return CommandAttempt{j->at("from").get<int64_t>(), j->at("to").get<int64_t>(),
+                          j->at("attempts").get<int>()};
+  } catch (const nlohmann::json::exception& e) {
+    remember(store::corrupt_value(std::string("command attempt: ") + e.what()));
+    return std::nullopt;
+  }
+}
+
+void ProcessorStore::for_each_state(
+    const std::function<bool(const domain::JourneyState&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), state_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    auto s = parse(it->value().ToString(), "state of " + it->key().ToString());
+    if (!s) return;
+    domain::JourneyState state;
+    try {
+      state = s->get<domain::JourneyState>();
+    } catch (const nlohmann::json::exception& e) {
+      remember(store::corrupt_value("state of " + it->key().ToString() + ": " + e.what()));
+      return;
+    }
+    if (!visit(state)) return;
+  }
+  remember(store::classify(it->status()));  // a scan cut short by a failure
 }
 
 void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
@@ -84,46 +177,21 @@ void ProcessorStore::Batch::put_pass_counter(int32_t partition, int64_t next) {
                    store::be64(static_cast<uint64_t>(next)));
 }
 
-rocksdb::Status ProcessorStore::commit(Batch& b) {
-  return db_->write(b.batch_);
-}
-
-}  // namespace parcours::processor
-
-namespace parcours::processor {
-
-void ProcessorStore::for_each_state(
-    const std::function<bool(const domain::JourneyState&)>& visit) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), state_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto s = nlohmann::json::parse(it->value().ToStringView()).get<domain::JourneyState>();
-    if (!visit(s)) break;
-  }
-}
-
-long ProcessorStore::forget_rejections_before(const std::string& day) {
-  auto b = batch();
-  long n = 0;
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), idem_));
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    auto j = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;
-    const int status = j.value("status", 0);
-    const std::string d = j.value("day", "");
-    if (status == 200 || status == 201 || d.empty() || d >= day) continue;
-    (void)b.batch_.Delete(idem_, it->key());
-    ++n;
-  }
-  if (n > 0 && !commit(b).ok()) return 0;
-  return n;
-}
-
-std::optional<std::string> ProcessorStore::meta(const std::string& key) const {
-  return db_->get(db_->meta(), key);
-}
-
 void ProcessorStore::Batch::put_meta(const std::string& key, const std::string& value) {
   (void)batch_.Put(store_->db_->meta(), key, value);
+}
+
+void ProcessorStore::Batch::put_attempt(int32_t partition, const CommandAttempt& a) {
+  const nlohmann::json j = {{"from", a.from}, {"to", a.to}, {"attempts", a.attempts}};
+  (void)batch_.Put(store_->db_->meta(), attempt_key(partition), j.dump());
+}
+
+void ProcessorStore::Batch::delete_attempt(int32_t partition) {
+  (void)batch_.Delete(store_->db_->meta(), attempt_key(partition));
+}
+
+store::StoreStatus ProcessorStore::commit(Batch& b) {
+  return store::classify(db_->write(b.batch_));
 }
 
 }  // namespace parcours::processor

@@ -3,16 +3,23 @@
 //
 // Layout (column family: key -> value):
 //   state   journey id                         -> JourneyState JSON (domain/journey_state.h)
-//   idem    stream id \0 command id            -> {"hash","status","body","day"} the first
-//                                                 outcome (rejections: for 30 days)
+//   idem    stream id \0 command id            -> {"hash","status","body"} the first outcome
 //   keys    journey id                         -> wrapped data key JSON (crypto/identity_cipher.h)
 //   default "offset/<events topic>/<p>"        -> next events offset applied (8 bytes BE)
 //           "offset/<keys topic>/<p>"          -> next keys offset applied
 //           "pass_counter/<p>"                 -> next PASS counter of partition p (8 bytes BE)
+//           "attempt/<p>"                      -> {"from","to","attempts"}: commands of commands
+//                                                 partition p being processed (crash_guard.h)
 //
 // After a Kafka transaction commits, everything it changed is written in ONE WriteBatch with
 // the events offset, so the store and the log never disagree; a crash between the two is
 // repaired by catch-up, which re-applies the log from the stored offset.
+//
+// Reads answer "absent" when RocksDB fails, and remember the failure (classified by
+// store/errors.h, as is a stored value that does not decode): the processor takes
+// read_failure() before it acts on anything it read, so a batch is never produced, nor a
+// catch-up chunk written, after a failed read, and a failed read is never taken for an absent
+// journey. (The accessors keep the shape the batch decider reads through.)
 //
 // Thread-safety: used by the processor thread only (plus RocksDB's own thread-safety).
 #pragma once
@@ -33,12 +40,21 @@ struct IdempotencyEntry {
   std::string hash;
   int status = 0;
   nlohmann::json body;
-  std::string day;  // YYYY-MM-DD the outcome was decided ("" in older entries)
+  std::string day;  // YYYY-MM-DD the outcome was decided ("" in older entries, and kept)
 };
 
 // A rejection is remembered this long, then forgotten (a retry is decided anew) and swept.
 // Accepted commands are remembered for good: their ids are in the events anyway.
 inline constexpr int kRejectionRetentionDays = 30;
+
+// Commands of one partition whose processing began and has not ended: offset `from` has been
+// attempted `attempts` times, and from+1..to at least once (crash_guard.h).
+struct CommandAttempt {
+  int64_t from = 0;
+  int64_t to = 0;
+  int attempts = 0;
+  bool operator==(const CommandAttempt&) const = default;
+};
 
 class ProcessorStore {
  public:
@@ -53,11 +69,15 @@ class ProcessorStore {
   int64_t pass_counter(int32_t partition) const;
   // Visits every journey state (the deadline scan); stops when visit returns false.
   void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit) const;
+  // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   // Deletes the remembered rejections decided before `day` (kRejectionRetentionDays); returns
   // how many. Called once a day by the deadline scan.
   long forget_rejections_before(const std::string& day);
-  // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   std::optional<std::string> meta(const std::string& key) const;
+  std::optional<CommandAttempt> attempt(int32_t partition) const;
+
+  // The first read failure since the last call (ok if none), and forgets it.
+  [[nodiscard]] store::StoreStatus take_read_failure();
 
   // A batch of changes, written at once by commit().
   class Batch {
@@ -70,6 +90,8 @@ class ProcessorStore {
     void put_offset(const std::string& topic, int32_t partition, int64_t next);
     void put_pass_counter(int32_t partition, int64_t next);
     void put_meta(const std::string& key, const std::string& value);
+    void put_attempt(int32_t partition, const CommandAttempt& a);
+    void delete_attempt(int32_t partition);
     bool empty() const { return batch_.Count() == 0; }
 
    private:
@@ -79,13 +101,22 @@ class ProcessorStore {
     rocksdb::WriteBatch batch_;
   };
   Batch batch() { return Batch(this); }
-  // Writes the batch; a failure here is fatal to the processor (the caller stops).
-  rocksdb::Status commit(Batch& b);
+  // Writes the batch (write-ahead log, not synced: it survives a crash of the process, not
+  // of the machine). The status is classified by store/errors.h.
+  [[nodiscard]] store::StoreStatus commit(Batch& b);
 
   static std::string idem_key(const std::string& stream_id, const std::string& command_id);
 
  private:
+  // The value of a point read; on a failure, remembers it and answers absent.
+  std::optional<std::string> read(rocksdb::ColumnFamilyHandle* cf, const std::string& key) const;
+  // Parses a stored JSON value; a value that does not parse is remembered as corruption.
+  std::optional<nlohmann::json> parse(const std::optional<std::string>& v,
+                                      const std::string& what) const;
+  void remember(store::StoreStatus s) const;
+
   std::unique_ptr<store::RocksDb> db_;
+  mutable store::StoreStatus read_failure_;
   rocksdb::ColumnFamilyHandle* state_ = nullptr;
   rocksdb::ColumnFamilyHandle* idem_ = nullptr;
   rocksdb::ColumnFamilyHandle* keys_ = nullptr;

@@ -1,8 +1,5 @@
 #include "processor/transaction.h"
 
-#include <chrono>
-#include <thread>
-
 #include "common/log.h"
 
 namespace parcours::processor {
@@ -10,19 +7,19 @@ namespace parcours::processor {
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
-                               const RdKafka::ConsumerGroupMetadata* group, int commit_retries) {
+                               const RdKafka::ConsumerGroupMetadata* group,
+                               const std::vector<HeadedRecord>& headed, int commit_timeout_ms) {
   kafka::KafkaStatus s = producer.begin();
   for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
     const auto& r = records[i];
     s = producer.produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
   }
-  if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group);
-  if (s.ok()) {
-    s = producer.commit();
-    for (int i = 0; s.failure == kafka::Failure::retriable && i < commit_retries; ++i) {
-      s = producer.commit();
-    }
+  for (std::size_t i = 0; s.ok() && i < headed.size(); ++i) {
+    const auto& r = headed[i];
+    s = producer.produce(r.topic, r.partition, r.key, &r.value, r.headers);
   }
+  if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group, commit_timeout_ms);
+  if (s.ok()) s = producer.commit(commit_timeout_ms);
   return s;
 }
 
@@ -41,15 +38,9 @@ std::unique_ptr<kafka::TransactionalProducer> recover_producer(
     common::log_warn("abort failed; re-creating the producer", {{"error", a.message}});
   }
   // Destroy first: the new producer's init_transactions fences the old epoch and aborts
-  // whatever it left open.
+  // whatever it left open, or completes a commit the coordinator had already decided.
   producer.reset();
-  for (int attempt = 1; attempt <= 5; ++attempt) {
-    auto p = make(error);
-    if (p) return p;
-    common::log_warn("re-creating the producer failed", {{"attempt", attempt}, {"error", *error}});
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 * attempt));
-  }
-  return nullptr;
+  return make(error);
 }
 
 }  // namespace parcours::processor

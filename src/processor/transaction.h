@@ -1,34 +1,52 @@
 // One batch, one Kafka transaction (ARCHITECTURE §3, step 2), and what to do when it fails.
 //
-// write_batch() produces the batch's records, adds the consumed command offsets and commits;
-// a retriable commit is retried (committing twice is idempotent). On failure the caller drops
+// write_batch() produces the batch's records, adds the consumed command offsets and commits,
+// waiting at most commit_timeout_ms for the commit (librdkafka would otherwise retry it for as
+// long as the coordinator does not answer). A commit is never retried on the same producer: a
+// commit that fails other than abortably, a timeout included, has an unknown outcome
+// (kafka/errors.h, indeterminate). On failure the caller drops
 // everything the batch decided and recovers as recovery_for() says, then rewinds to the
 // committed offsets and catches up from the log: whatever the broker did or did not commit,
 // the log is the truth.
 #pragma once
 
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "kafka/transactional_producer.h"
 #include "processor/batch_decider.h"
+#include "processor/quarantine.h"
 
 namespace parcours::processor {
+
+// The bound of send_offsets and commit. librdkafka 2.0 keeps a request to a coordinator whose
+// broker is down queued until that broker comes back, so a transaction whose coordinator died
+// waits this long, then the producer is re-created and finds the new coordinator. Leaders
+// move within seconds (the brokers' session is 3 to 9 s), so a healthy commit never nears it.
+inline constexpr int kCommitTimeoutMs = 5000;
 
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
-                               int commit_retries = 10);
+                               const std::vector<HeadedRecord>& headed = {},
+                               int commit_timeout_ms = kCommitTimeoutMs);
 
 enum class Recovery {
   abort_and_rewind,     // abortable: abort_transaction(), the producer stays usable
-  recreate_and_rewind,  // fatal (fenced, unclassified) or a failed abort: a new producer
+  recreate_and_rewind,  // fatal (fenced, unclassified), indeterminate, or a failed abort: a new
+                        // producer, whose init_transactions fences the old one and settles
+                        // its last transaction
 };
 
 Recovery recovery_for(const kafka::KafkaStatus& failed);
 
 // Aborts or re-creates as `recovery_for` says; returns the producer to use next (the same one,
-// a new one, or nullptr if a new one could not be made; *error says why).
+// a new one, or nullptr if a new one could not be made now; *error says why: the caller tries
+// again later, the old producer is gone either way).
 std::unique_ptr<kafka::TransactionalProducer> recover_producer(
     std::unique_ptr<kafka::TransactionalProducer> producer, const kafka::KafkaStatus& failed,
     const std::function<std::unique_ptr<kafka::TransactionalProducer>(std::string*)>& make,

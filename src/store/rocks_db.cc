@@ -73,12 +73,16 @@ rocksdb::ColumnFamilyHandle* RocksDb::family(std::string_view name) const {
   std::abort();  // an undeclared family is a programming error
 }
 
-std::optional<std::string> RocksDb::get(rocksdb::ColumnFamilyHandle* cf,
-                                        std::string_view key) const {
+Lookup<std::string> RocksDb::get(rocksdb::ColumnFamilyHandle* cf, std::string_view key) const {
+  Lookup<std::string> out;
   std::string value;
   const rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf, key, &value);
-  if (s.ok()) return value;
-  return std::nullopt;
+  if (s.ok()) {
+    out.value = std::move(value);
+  } else {
+    out.status = classify(s);  // NotFound: ok and no value
+  }
+  return out;
 }
 
 rocksdb::Status RocksDb::write(rocksdb::WriteBatch& batch) {
@@ -92,10 +96,16 @@ std::string RocksDb::offset_key(std::string_view topic, int32_t partition) {
   return "offset/" + std::string(topic) + "/" + std::to_string(partition);
 }
 
-std::optional<int64_t> RocksDb::offset(std::string_view topic, int32_t partition) const {
+Lookup<int64_t> RocksDb::offset(std::string_view topic, int32_t partition) const {
   auto v = get(meta(), offset_key(topic, partition));
-  if (!v || v->size() != 8) return std::nullopt;
-  return static_cast<int64_t>(from_be64(*v));
+  Lookup<int64_t> out{std::nullopt, v.status};
+  if (!v.value) return out;
+  if (v.value->size() != 8) {
+    out.status = corrupt_value("offset of " + std::string(topic) + "/" + std::to_string(partition));
+    return out;
+  }
+  out.value = static_cast<int64_t>(from_be64(*v.value));
+  return out;
 }
 
 void RocksDb::put_offset(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,

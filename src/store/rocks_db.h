@@ -17,7 +17,19 @@
 #include <rocksdb/db.h>
 #include <rocksdb/write_batch.h>
 
+#include "store/errors.h"
+
 namespace parcours::store {
+
+// The outcome of a point read: found (value set), absent (no value, status ok), or failed
+// (status classified by store/errors.h). An absent key is never a failure, and a failure is
+// never reported as an absent key.
+template <typename T>
+struct Lookup {
+  std::optional<T> value;
+  StoreStatus status;
+  bool failed() const { return !status.ok(); }
+};
 
 class RocksDb {
  public:
@@ -51,14 +63,15 @@ class RocksDb {
   rocksdb::ColumnFamilyHandle* family(std::string_view name) const;
   rocksdb::ColumnFamilyHandle* meta() const { return db_->DefaultColumnFamily(); }
 
-  std::optional<std::string> get(rocksdb::ColumnFamilyHandle* cf, std::string_view key) const;
+  [[nodiscard]] Lookup<std::string> get(rocksdb::ColumnFamilyHandle* cf,
+                                        std::string_view key) const;
   // Applies a batch. Not synced: the Kafka log is the source of truth and every store
   // re-reads it from its stored offsets after a crash.
   rocksdb::Status write(rocksdb::WriteBatch& batch);
 
   // Offsets stored in the meta family under "offset/<topic>/<partition>".
   static std::string offset_key(std::string_view topic, int32_t partition);
-  std::optional<int64_t> offset(std::string_view topic, int32_t partition) const;
+  [[nodiscard]] Lookup<int64_t> offset(std::string_view topic, int32_t partition) const;
   static void put_offset(rocksdb::WriteBatch& batch, rocksdb::ColumnFamilyHandle* meta,
                          std::string_view topic, int32_t partition, int64_t next_offset);
 

@@ -2,17 +2,23 @@
 // command (ARCHITECTURE §3, §9).
 //
 // The processor's own transaction code (write_batch, recovery_for, recover_producer) runs
-// against the librdkafka mock cluster with errors injected into the broker's answers. A ledger
-// counts, per command, the transactions that committed it: every command must end committed
-// exactly once, whatever failed on the way. (The mock does not filter aborted records, so the
-// ledger, fed only by successful commits, is the witness; the real broker test is in
-// tests/integration.)
+// against the librdkafka mock cluster with errors injected into the broker's answers. Every
+// record carries its command and the attempt (batch, try) that produced it. At the end the log
+// is read back from the mock, and each command's records are counted among those of the
+// attempts whose commit succeeded: every command must be there exactly once, whatever failed on
+// the way. A record produced twice in a transaction, a batch committed by two attempts, or a
+// committed attempt whose record is missing, all fail the count. (The mock neither writes
+// transaction markers nor filters aborted records, so which attempts committed is what the
+// producer was told; the real broker test of exactly-once is in tests/integration.)
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <chrono>
+#include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "processor/transaction.h"
@@ -42,29 +48,28 @@ class MockCluster : public ::testing::Test {
   }
 
   // Commits `commands` in batches of `batch`, calling inject(batch index, attempt) before each
-  // attempt, recovering as the processor does. Returns how many times each command was
-  // committed, and records the failure kinds seen.
+  // attempt, recovering as the processor does. Returns, per command, how many of its records
+  // the log holds from committed attempts, and records the failure kinds seen.
   std::map<int, int> run(int commands, int batch, const std::function<void(int, int)>& inject) {
-    std::map<int, int> committed;
+    std::set<std::pair<int, int>> committed;  // (batch, attempt)
     std::string error;
     auto producer = make(&error);
     EXPECT_NE(producer, nullptr) << error;
-    if (!producer) return committed;
+    if (!producer) return {};
     for (int b = 0; b * batch < commands; ++b) {
-      std::vector<OutRecord> records;
-      for (int c = b * batch; c < std::min(commands, (b + 1) * batch); ++c) {
-        records.push_back({"events", c % 4, "command-" + std::to_string(c),
-                           std::string(R"({"seq":)") + std::to_string(c) + "}"});
-      }
       bool done = false;
       for (int attempt = 0; attempt < 6 && !done; ++attempt) {
+        std::vector<OutRecord> records;
+        for (int c = b * batch; c < std::min(commands, (b + 1) * batch); ++c) {
+          records.push_back(
+              {"events", c % 4, "command-" + std::to_string(c),
+               std::to_string(c) + " " + std::to_string(b) + " " + std::to_string(attempt)});
+        }
         inject(b, attempt);
-        const kafka::KafkaStatus s = write_batch(*producer, records, {}, nullptr);
+        const kafka::KafkaStatus s =
+            write_batch(*producer, records, {}, nullptr, {}, commit_timeout_ms_);
         if (s.ok()) {
-          long delivered = 0;
-          for (const auto& [tp, last] : producer->delivered()) delivered += last >= 0 ? 1 : 0;
-          EXPECT_GT(delivered, 0);
-          for (int c = b * batch; c < std::min(commands, (b + 1) * batch); ++c) ++committed[c];
+          committed.insert({b, attempt});
           done = true;
           continue;
         }
@@ -72,22 +77,62 @@ class MockCluster : public ::testing::Test {
         producer = recover_producer(
             std::move(producer), s, [this](std::string* e) { return make(e); }, &error);
         EXPECT_NE(producer, nullptr) << error;
-        if (!producer) return committed;
+        if (!producer) return {};
       }
       EXPECT_TRUE(done) << "batch " << b << " never committed";
     }
-    return committed;
+    producer.reset();
+    return count_in_log(committed);
   }
 
-  void expect_each_once(const std::map<int, int>& committed, int commands) {
-    ASSERT_EQ(static_cast<int>(committed.size()), commands) << "a command was lost";
-    for (const auto& [c, n] : committed) EXPECT_EQ(n, 1) << "command " << c << " committed " << n;
+  // Reads the events topic back from the mock: per command, its records that belong to a
+  // committed attempt.
+  std::map<int, int> count_in_log(const std::set<std::pair<int, int>>& committed) {
+    std::string error;
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    conf->set("bootstrap.servers", settings_.brokers, error);
+    conf->set("group.id", "ledger", error);
+    conf->set("enable.partition.eof", "true", error);
+    conf->set("log_level", "0", error);
+    std::unique_ptr<RdKafka::KafkaConsumer> reader(
+        RdKafka::KafkaConsumer::create(conf.get(), error));
+    EXPECT_TRUE(reader) << error;
+    if (!reader) return {};
+    std::vector<RdKafka::TopicPartition*> parts;
+    for (int p = 0; p < 4; ++p) parts.push_back(RdKafka::TopicPartition::create("events", p, 0));
+    EXPECT_EQ(reader->assign(parts), RdKafka::ERR_NO_ERROR);
+    RdKafka::TopicPartition::destroy(parts);
+    std::map<int, int> counts;
+    std::set<int> at_end;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (at_end.size() < 4 && std::chrono::steady_clock::now() < deadline) {
+      std::unique_ptr<RdKafka::Message> m(reader->consume(200));
+      if (m->err() == RdKafka::ERR__PARTITION_EOF) at_end.insert(m->partition());
+      if (m->err() != RdKafka::ERR_NO_ERROR) continue;
+      int c = 0, b = 0, attempt = 0;
+      const std::string value(static_cast<const char*>(m->payload()), m->len());
+      EXPECT_EQ(std::sscanf(value.c_str(), "%d %d %d", &c, &b, &attempt), 3) << value;
+      if (committed.count({b, attempt})) ++counts[c];
+    }
+    EXPECT_EQ(at_end.size(), 4u) << "the log was not read to its end";
+    reader->close();
+    return counts;
+  }
+
+  void expect_each_once(const std::map<int, int>& in_log, int commands) {
+    for (int c = 0; c < commands; ++c) {
+      auto it = in_log.find(c);
+      const int n = it == in_log.end() ? 0 : it->second;
+      EXPECT_EQ(n, 1) << "command " << c << " is " << n << " times in the log";
+    }
+    EXPECT_EQ(static_cast<int>(in_log.size()), commands) << "records of unknown commands";
   }
 
   testing::MockKafka kafka_;
   rd_kafka_mock_cluster_t* mock_ = nullptr;
   kafka::KafkaSettings settings_;
   std::vector<kafka::Failure> failures_;
+  int commit_timeout_ms_ = kCommitTimeoutMs;
 };
 
 TEST_F(MockCluster, NoFailureCommitsEachCommandOnce) {
@@ -125,9 +170,10 @@ TEST_F(MockCluster, FailedProduceAbortsAndTheBatchIsRedoneOnce) {
   EXPECT_EQ(failures_[0], kafka::Failure::abortable);
 }
 
-TEST_F(MockCluster, CoordinatorHiccupsAreRetriedWithoutDuplicates) {
-  // The coordinator is briefly unavailable while partitions are added and at commit: both are
-  // retried; no batch is committed twice.
+TEST_F(MockCluster, CoordinatorHiccupsAreRecoveredWithoutDuplicates) {
+  // The coordinator is briefly unavailable while partitions are added (retried by librdkafka)
+  // and at commit: a commit that fails so has an unknown outcome, so the producer is re-created
+  // and the batch redone; no command is committed twice.
   auto committed = run(40, 10, [this](int b, int attempt) {
     if (b == 1 && attempt == 0) {
       rd_kafka_mock_push_request_errors(mock_, kAddPartitionsToTxn, 2,
@@ -138,6 +184,23 @@ TEST_F(MockCluster, CoordinatorHiccupsAreRetriedWithoutDuplicates) {
     }
   });
   expect_each_once(committed, 40);
+}
+
+TEST_F(MockCluster, ACommitThatTimesOutIsNeverRetriedButRecreatesTheProducer) {
+  // The coordinator answers batch 1's commit (and librdkafka's own retry of it) after 20 s;
+  // the commit gives up after 6 s with an unknown outcome. The producer is not asked to commit
+  // again (Jepsen, 2024): a new one settles the old transaction, and the batch is redone.
+  commit_timeout_ms_ = 6000;
+  auto committed = run(30, 10, [this](int b, int attempt) {
+    if (b == 1 && attempt == 0) {
+      rd_kafka_mock_broker_push_request_error_rtts(mock_, 1, kEndTxn, 2, RD_KAFKA_RESP_ERR_NO_ERROR,
+                                                   20000, RD_KAFKA_RESP_ERR_NO_ERROR, 20000);
+    }
+  });
+  expect_each_once(committed, 30);
+  ASSERT_FALSE(failures_.empty());
+  EXPECT_EQ(failures_[0], kafka::Failure::indeterminate);
+  EXPECT_EQ(recovery_for({failures_[0], ""}), Recovery::recreate_and_rewind);
 }
 
 }  // namespace

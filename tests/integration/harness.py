@@ -259,7 +259,7 @@ class Stack:
             from confluent_kafka.admin import AdminClient
             a = AdminClient({"bootstrap.servers": BROKERS})
             names = [self.topic(n) for n in ("commands", "journey-events", "org-events",
-                                             "replies", "keys", "access-log")]
+                                             "replies", "keys", "access-log", "commands-dlq")]
             for f in a.delete_topics(names, operation_timeout=30).values():
                 try:
                     f.result()
