@@ -96,6 +96,16 @@ scrape_configs:
                 time.sleep(0.2)
         raise RuntimeError("prometheus not ready: " + open(self.log.name).read()[-2000:])
 
+    def wait_for_scrape(self, timeout=60):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            r = self.api("query", query="up")
+            if r.get("status") == "success" and any(
+                    v["value"][1] == "1" for v in r["data"]["result"]):
+                return
+            time.sleep(0.2)
+        raise RuntimeError("prometheus did not scrape the target in time")
+
     def api(self, path, **params):
         url = f"http://127.0.0.1:{self.port}/api/v1/{path}?" + urllib.parse.urlencode(params)
         try:
@@ -168,6 +178,9 @@ class Dashboard(unittest.TestCase):
         try:
             cls.s.start()
             cls.prom = Prometheus(cls.s.port)
+            # Ready is not scraping: wait for a first scrape, or a quick workload happens before
+            # Prometheus sees the series and no rate moves.
+            cls.prom.wait_for_scrape()
             cls.started = time.time()
             workload(cls.s)
             # Rates need two scrapes in their window, business gauges a count after the workload.
