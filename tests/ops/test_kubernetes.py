@@ -172,8 +172,10 @@ class Kafka(unittest.TestCase):
 
     def test_topics_of_architecture_section_2(self):
         topics = {t["metadata"]["name"]: t["spec"] for t in by_kind("KafkaTopic")}
+        # ARCHITECTURE §2's topics, and the dead-letter topic of quarantined commands.
         self.assertEqual(set(topics), {f"parcours.{n}.v1" for n in (
-            "commands", "journey-events", "org-events", "replies", "keys", "access-log")})
+            "commands", "journey-events", "org-events", "replies", "keys", "access-log",
+            "commands-dlq")})
         big = {"parcours.commands.v1", "parcours.journey-events.v1", "parcours.access-log.v1"}
         for name, spec in topics.items():
             with self.subTest(topic=name):
@@ -188,6 +190,8 @@ class Kafka(unittest.TestCase):
             self.assertEqual(topics[name]["config"]["cleanup.policy"], "delete")
         # Bounded retention where ARCHITECTURE says days and hours.
         self.assertLessEqual(topics["parcours.commands.v1"]["config"]["retention.ms"], 7 * 86400000)
+        self.assertLessEqual(topics["parcours.commands-dlq.v1"]["config"]["retention.ms"],
+                             topics["parcours.commands.v1"]["config"]["retention.ms"])
         self.assertLessEqual(topics["parcours.replies.v1"]["config"]["retention.ms"], 86400000)
 
     def test_kafka_user_certificate_reaches_parcours_as_files(self):
