@@ -7,18 +7,23 @@
 
 namespace parcours::api {
 
-// Delivery reports: the opaque of a message is its heap-held Done (or nullptr).
+namespace {
+constexpr auto kAckDeadline = std::chrono::seconds(5);
+}
+
+// Delivery reports: the opaque of a message is a heap-held shared_ptr to its Waiter (or null).
 class AccessLog::Delivery : public RdKafka::DeliveryReportCb {
  public:
   explicit Delivery(AccessLog* log) : log_(log) {}
   void dr_cb(RdKafka::Message& m) override {
-    std::unique_ptr<Done> done(static_cast<Done*>(m.msg_opaque()));
+    std::unique_ptr<std::shared_ptr<Waiter>> waiter(
+        static_cast<std::shared_ptr<Waiter>*>(m.msg_opaque()));
     const bool ok = m.err() == RdKafka::ERR_NO_ERROR;
     if (!ok) {
       ++log_->failures_;
       common::log_error("access log entry not written", {{"error", m.errstr()}});
     }
-    if (done && *done) (*done)(ok);
+    if (waiter) (*waiter)->call(ok);
   }
 
  private:
@@ -44,7 +49,10 @@ std::string AccessLog::start() {
   producer_.reset(RdKafka::Producer::create(conf.get(), error));
   if (!producer_) return "access log producer: " + error;
   thread_ = std::thread([this] {
-    while (!stop_.load()) producer_->poll(50);
+    while (!stop_.load()) {
+      producer_->poll(50);
+      expire();
+    }
   });
   return {};
 }
@@ -57,17 +65,45 @@ void AccessLog::stop() {
     producer_->purge(RdKafka::Producer::PURGE_QUEUE | RdKafka::Producer::PURGE_INFLIGHT);
     producer_->poll(0);  // the purged messages' reports: their readers get false
   }
+  std::deque<std::shared_ptr<Waiter>> left;
+  {
+    std::lock_guard lock(mu_);
+    left.swap(waiting_);
+  }
+  for (auto& w : left) w->call(false);
 }
 
-void AccessLog::fail(Done* done) {
-  ++failures_;
-  std::unique_ptr<Done> owned(done);
-  if (owned && *owned) (*owned)(false);
+void AccessLog::expire() {
+  // A reader waits 5 s at most, even when librdkafka keeps the entry longer (a broker gone).
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<std::shared_ptr<Waiter>> late;
+  {
+    std::lock_guard lock(mu_);
+    while (!waiting_.empty() && (waiting_.front()->deadline <= now || waiting_.front()->called)) {
+      if (!waiting_.front()->called) late.push_back(waiting_.front());
+      waiting_.pop_front();
+    }
+  }
+  for (auto& w : late) w->call(false);
 }
 
 void AccessLog::record(const std::string& key, const nlohmann::json& entry, Done done) {
-  auto* opaque = done ? new Done(std::move(done)) : nullptr;
-  if (!producer_ || stop_.load()) return fail(opaque);
+  std::shared_ptr<Waiter> waiter;
+  if (done) {
+    waiter = std::make_shared<Waiter>();
+    waiter->done = std::move(done);
+    waiter->deadline = std::chrono::steady_clock::now() + kAckDeadline;
+  }
+  auto fail = [&] {
+    ++failures_;
+    if (waiter) waiter->call(false);
+  };
+  if (!producer_ || stop_.load()) return fail();
+  if (waiter) {
+    std::lock_guard lock(mu_);
+    waiting_.push_back(waiter);
+  }
+  auto* opaque = waiter ? new std::shared_ptr<Waiter>(waiter) : nullptr;
   const std::string value = events::canonical(entry);
   RdKafka::ErrorCode code;
   for (int attempt = 0;; ++attempt) {
@@ -79,7 +115,8 @@ void AccessLog::record(const std::string& key, const nlohmann::json& entry, Done
   }
   if (code != RdKafka::ERR_NO_ERROR) {
     common::log_error("access log entry not queued", {{"error", RdKafka::err2str(code)}});
-    fail(opaque);
+    delete opaque;
+    fail();
   }
 }
 

@@ -14,10 +14,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,14 +46,25 @@ class AccessLog {
   void stop();
 
   // Appends `entry` under `key` (a journey id). `done` (optional) learns whether the broker
-  // acknowledged it; it is called exactly once.
+  // acknowledged it within 5 s; it is called exactly once (false past the deadline, whatever
+  // librdkafka does later).
   void record(const std::string& key, const nlohmann::json& entry, Done done = nullptr);
 
   long failures() const { return failures_.load(); }
 
  private:
   class Delivery;
-  void fail(Done* done);
+  // A `done` waiting for its acknowledgement: whichever comes first, the delivery report or the
+  // deadline, calls it.
+  struct Waiter {
+    std::atomic<bool> called{false};
+    Done done;
+    std::chrono::steady_clock::time_point deadline;
+    void call(bool acked) {
+      if (!called.exchange(true)) done(acked);
+    }
+  };
+  void expire();
 
   std::string topic_;
   kafka::KafkaSettings settings_;
@@ -57,6 +72,8 @@ class AccessLog {
   std::unique_ptr<RdKafka::Producer> producer_;
   std::atomic<bool> stop_{false};
   std::atomic<long> failures_{0};
+  std::mutex mu_;
+  std::deque<std::shared_ptr<Waiter>> waiting_;  // by mu_, in deadline order
   std::thread thread_;
 };
 

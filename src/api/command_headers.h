@@ -1,8 +1,14 @@
-// The headers of a command request (JOURNEY §3): Idempotency-Key and If-Match.
+// A command request (JOURNEY §3): its headers Idempotency-Key and If-Match, and its body
+// {"type": string, "data": object}, read the same way for journeys and organisations.
 #pragma once
 
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/problem_map.h"
+#include "http/request.h"
 
 namespace parcours::api {
 
@@ -35,6 +41,45 @@ inline std::optional<long> parse_if_match(std::string v, bool* bad) {
     n = n * 10 + (c - '0');
   }
   return n;
+}
+
+// What a command request carries, once read.
+struct CommandRequest {
+  std::string key;  // Idempotency-Key
+  std::optional<long> expected_version;
+  std::string type;
+  nlohmann::json data;
+};
+
+// Reads the headers and the body of a command request; nullopt with a 400 in *error.
+inline std::optional<CommandRequest> read_command_request(const http::Request& req,
+                                                          http::Response* error) {
+  CommandRequest c;
+  c.key = req.header("idempotency-key");
+  if (!valid_idempotency_key(c.key)) {
+    *error =
+        problem("malformed", "header Idempotency-Key is required (1-128 visible ASCII characters)");
+    return std::nullopt;
+  }
+  bool bad_if_match = false;
+  c.expected_version = parse_if_match(req.header("if-match"), &bad_if_match);
+  if (bad_if_match) {
+    *error = problem("malformed", "If-Match must be a version");
+    return std::nullopt;
+  }
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    *error = problem("malformed", "the body is not valid JSON");
+    return std::nullopt;
+  }
+  if (!body.is_object() || !body.contains("type") || !body["type"].is_string() ||
+      !body.contains("data") || !body["data"].is_object() || body.size() != 2) {
+    *error = problem("malformed", "the body must be {\"type\": string, \"data\": object}");
+    return std::nullopt;
+  }
+  c.type = body["type"].get<std::string>();
+  c.data = std::move(body["data"]);
+  return c;
 }
 
 }  // namespace parcours::api

@@ -79,21 +79,12 @@ void Api::submit(processor::CommandRecord cmd, const Caller& caller, http::Respo
 
 void Api::post_journey_command(const http::Request& req, const Caller& caller,
                                const std::string& id, http::Responder respond) {
-  const std::string key = req.header("idempotency-key");
-  if (!valid_idempotency_key(key)) {
-    return respond(problem("malformed",
-                           "header Idempotency-Key is required (1-128 visible ASCII characters)"));
-  }
-  bool bad_if_match = false;
-  const auto expected = parse_if_match(req.header("if-match"), &bad_if_match);
-  if (bad_if_match) return respond(problem("malformed", "If-Match must be a journey version"));
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return respond(problem("malformed", "the body is not valid JSON"));
-  if (!body.is_object() || !body.contains("type") || !body["type"].is_string() ||
-      !body.contains("data") || !body["data"].is_object() || body.size() != 2) {
-    return respond(problem("malformed", "the body must be {\"type\": string, \"data\": object}"));
-  }
-  const std::string type = body["type"].get<std::string>();
+  http::Response error;
+  auto request = read_command_request(req, &error);
+  if (!request) return respond(std::move(error));
+  const std::string& key = request->key;
+  const auto& expected = request->expected_version;
+  const std::string& type = request->type;
   if (!domain::is_journey_command(type)) {
     return respond(problem("malformed", "unknown command type"));
   }
@@ -109,7 +100,7 @@ void Api::post_journey_command(const http::Request& req, const Caller& caller,
   cmd.actor = {caller.principal.sub, caller.principal.org, {}};
   if (caller.reader.admin) cmd.actor.roles.push_back("admin");
   cmd.intake_time = common::now_rfc3339();
-  nlohmann::json data = std::move(body["data"]);
+  nlohmann::json data = std::move(request->data);
   // The fingerprint covers the clear payload, so a retry matches however it is sealed.
   nlohmann::json fingerprint = {{"type", type}, {"data", data}};
   fingerprint["expected_version"] = expected ? nlohmann::json(*expected) : nlohmann::json(nullptr);

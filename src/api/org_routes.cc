@@ -14,21 +14,12 @@ void Api::post_org_command(const http::Request& req, const Caller& caller, const
   if (!caller.reader.admin) {
     return respond(problem("forbidden", "organisation commands need the admin role"));
   }
-  const std::string key = req.header("idempotency-key");
-  if (!valid_idempotency_key(key)) {
-    return respond(problem("malformed",
-                           "header Idempotency-Key is required (1-128 visible ASCII characters)"));
-  }
-  bool bad_if_match = false;
-  const auto expected = parse_if_match(req.header("if-match"), &bad_if_match);
-  if (bad_if_match) return respond(problem("malformed", "If-Match must be a version"));
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return respond(problem("malformed", "the body is not valid JSON"));
-  if (!body.is_object() || !body.contains("type") || !body["type"].is_string() ||
-      !body.contains("data") || !body["data"].is_object() || body.size() != 2) {
-    return respond(problem("malformed", "the body must be {\"type\": string, \"data\": object}"));
-  }
-  const std::string type = body["type"].get<std::string>();
+  http::Response error;
+  auto request = read_command_request(req, &error);
+  if (!request) return respond(std::move(error));
+  const std::string& key = request->key;
+  const auto& expected = request->expected_version;
+  const std::string& type = request->type;
   if (!domain::is_org_command(type)) return respond(problem("malformed", "unknown command type"));
   processor::CommandRecord cmd;
   cmd.command_id = key;
@@ -38,7 +29,7 @@ void Api::post_org_command(const http::Request& req, const Caller& caller, const
   cmd.expected_version = expected;
   cmd.actor = {caller.principal.sub, caller.principal.org, {"admin"}};
   cmd.intake_time = common::now_rfc3339();
-  cmd.data = std::move(body["data"]);
+  cmd.data = std::move(request->data);
   nlohmann::json fingerprint = {{"type", type}, {"data", cmd.data}};
   fingerprint["expected_version"] = expected ? nlohmann::json(*expected) : nlohmann::json(nullptr);
   cmd.payload_hash = crypto::keyed_hash_hex(events::canonical(fingerprint), *deps_.keys);
