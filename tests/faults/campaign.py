@@ -157,8 +157,32 @@ class Campaign:
             fault["end"] = time.time()
             self.rotation.put_back(inst.index)
             faults.append(fault)
+            # A rolling restart goes on once the restarted instance processes its partitions.
+            self.wait_whole()
             time.sleep(self.args.settle)
         return faults
+
+    def wait_whole(self, timeout=120):
+        """Waits until every instance is ready and the command partitions are all processed,
+        once each: the fleet as it was before any fault. Each fault starts from there, so that
+        its unavailability is its own and not the tail of the one before."""
+        started = time.time()
+        while time.time() < started + timeout:
+            counts = [inst.partitions() if inst.ready() else None for inst in self.instances]
+            if None not in counts and sum(counts) == self.args.partitions:
+                return time.time() - started
+            time.sleep(0.2)
+        log(f"fleet not whole after {timeout} s: {counts}")
+        return None
+
+    def wait_answered(self, timeout=120):
+        """Waits until every command in hand has its final answer: the next fault then starts
+        once the last one's effects are over, and each command's wait belongs to one fault."""
+        with self.clients.lock:
+            waiting = [c for c in self.clients.commands if c.final_at is None]
+        deadline = time.time() + timeout
+        while time.time() < deadline and any(c.final_at is None for c in waiting):
+            time.sleep(0.1)
 
     def inject(self, deadline, max_faults):
         kinds = [k for k in KINDS if k in self.args.kinds]
@@ -168,8 +192,11 @@ class Campaign:
         self.rng.shuffle(order)
         while time.time() < deadline and count < max_faults:
             kind = order.pop(0) if order else self.rng.choice(kinds)
+            self.wait_answered()
+            whole_after = self.wait_whole()
             log(f"fault {count + 1}: {kind}")
             done = getattr(self, kind)()
+            done[0]["whole_after_s"] = None if whole_after is None else round(whole_after, 2)
             for f in done:
                 if not f.get("recovered", True):
                     log(f"  {f['target']} did not recover")
@@ -179,16 +206,21 @@ class Campaign:
 
     # --- figures
     def unavailability(self, commands):
-        """Per fault: the longest a command waited after the fault began, among the commands
-        answered after it began and sent before it was over (plus a margin)."""
+        """Per fault: the longest a command waited for its final answer while that fault was
+        the last one injected, that is from the fault's start (or the command's first attempt,
+        if later) until the answer or the next fault's start, whichever came first. A command
+        still waiting when the next fault begins counts for each fault only the time it waited
+        under it."""
         out = collections.defaultdict(list)
-        for f in self.faults:
-            t0, t1 = f["start"], f["end"] + 2.0
+        faults = sorted(self.faults, key=lambda f: f["start"])
+        for k, f in enumerate(faults):
+            t0 = f["start"]
+            t1 = faults[k + 1]["start"] if k + 1 < len(faults) else float("inf")
             worst = 0.0
             for c in commands:
-                if c.final_at is None or c.final_at < t0 or c.first_sent > t1:
+                if c.final_at is None or c.final_at < t0 or c.first_sent >= t1:
                     continue
-                worst = max(worst, c.final_at - max(c.first_sent, t0))
+                worst = max(worst, min(c.final_at, t1) - max(c.first_sent, t0))
             f["unavailability_s"] = round(worst, 2)
             out[f["kind"]].append(worst)
         return {k: {"max_s": round(max(v), 2), "median_s": round(statistics.median(v), 2),
@@ -211,8 +243,8 @@ class Campaign:
         log(f"{len(self.instances)} instances up, {len(self.journeys)} journeys open, "
             f"topics {self.settings.prefix}*")
         threading.Thread(target=self.monitor, daemon=True).start()
-        clients = Clients(self.rotation, self.journeys, self.token, self.args.clients,
-                          self.args.pace, self.args.seed)
+        clients = self.clients = Clients(self.rotation, self.journeys, self.token,
+                                         self.args.clients, self.args.pace, self.args.seed)
         clients.start()
         time.sleep(self.args.warmup)
         deadline = started + self.args.duration if self.args.duration else float("inf")

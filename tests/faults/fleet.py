@@ -129,6 +129,19 @@ class Instance:
         except OSError:
             return False
 
+    def partitions(self):
+        """The command partitions this instance processes (its /metrics), None if it does not
+        answer."""
+        try:
+            req = urllib.request.Request(f"http://127.0.0.1:{self.port}/metrics")
+            with urllib.request.urlopen(req, timeout=1.0) as r:
+                for line in r.read().decode().splitlines():
+                    if line.startswith("parcours_processor_partitions"):
+                        return int(float(line.split()[-1]))
+        except (OSError, ValueError):
+            return None
+        return None
+
     def wait_ready(self, timeout=90):
         deadline = time.time() + timeout
         while time.time() < deadline:
