@@ -1,5 +1,6 @@
 #include "projections/org_registry.h"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -9,16 +10,26 @@
 
 namespace parcours::projections {
 
+namespace {
+constexpr long kAttemptMs = 1000;
+}  // namespace
+
 OrgRegistry::OrgRegistry(kafka::KafkaSettings settings, std::string topic, int partitions)
     : settings_(std::move(settings)), topic_(std::move(topic)), partitions_(partitions) {}
 
 OrgRegistry::~OrgRegistry() = default;
 
 kafka::KafkaStatus OrgRegistry::sync(int timeout_ms) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    auto s = sync_once(timeout_ms);
-    if (s.failure != kafka::Failure::retriable || std::chrono::steady_clock::now() >= deadline) {
+    // Short attempts: a query stuck on a dead leader is abandoned after one second and the next
+    // one, with a fresh handle, finds the new leaders as soon as they are elected (about 3 s
+    // after a broker dies), instead of waiting out the whole timeout on the dead one.
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    auto s = sync_once(static_cast<int>(std::clamp<long>(left, 1, kAttemptMs)));
+    if (s.failure != kafka::Failure::retriable || Clock::now() >= deadline) {
       return s;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

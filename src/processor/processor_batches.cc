@@ -246,13 +246,13 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
     probe_->client_restarted("transactional_producer");
   }
   std::string error;
-  const kafka::TransactionalProducer* before = producer_.get();
+  bool aborted = false;
   producer_ = recover_producer(
       std::move(producer_), s,
       [this](std::string* e) {
         return kafka::TransactionalProducer::create(settings_, options_.transactional_id, e, 10000);
       },
-      &error);
+      &error, &aborted);
   if (!producer_) {
     common::log_warn("transactional producer not re-created yet; retrying", {{"error", error}});
     next_client_try_ = Clock::now();
@@ -260,7 +260,7 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
   // Aborted by this producer: nothing of the batch committed, and nothing of it reached the
   // store or the cache. The same commands are read again, with no catch-up. Any other outcome
   // may have committed: the log says.
-  if (producer_ && producer_.get() == before) return put_back(messages);
+  if (aborted) return put_back(messages);
   rewind_all();
   return Step::redo;
 }

@@ -31,10 +31,14 @@ Recovery recovery_for(const kafka::KafkaStatus& failed) {
 std::unique_ptr<kafka::TransactionalProducer> recover_producer(
     std::unique_ptr<kafka::TransactionalProducer> producer, const kafka::KafkaStatus& failed,
     const std::function<std::unique_ptr<kafka::TransactionalProducer>(std::string*)>& make,
-    std::string* error) {
+    std::string* error, bool* aborted) {
+  *aborted = false;
   if (recovery_for(failed) == Recovery::abort_and_rewind) {
     const auto a = producer->abort();
-    if (a.ok()) return producer;
+    if (a.ok()) {
+      *aborted = true;
+      return producer;
+    }
     common::log_warn("abort failed; re-creating the producer", {{"error", a.message}});
   }
   // Destroy first: the new producer's init_transactions fences the old epoch and aborts

@@ -46,10 +46,13 @@ Recovery recovery_for(const kafka::KafkaStatus& failed);
 
 // Aborts or re-creates as `recovery_for` says; returns the producer to use next (the same one,
 // a new one, or nullptr if a new one could not be made now; *error says why: the caller tries
-// again later, the old producer is gone either way).
+// again later, the old producer is gone either way). *aborted is true only when the same
+// producer aborted the transaction itself: then, and only then, nothing of it committed and
+// the batch may be decided again without reading the log. (Comparing the producers' addresses
+// cannot tell: a new producer may be allocated where the old one was.)
 std::unique_ptr<kafka::TransactionalProducer> recover_producer(
     std::unique_ptr<kafka::TransactionalProducer> producer, const kafka::KafkaStatus& failed,
     const std::function<std::unique_ptr<kafka::TransactionalProducer>(std::string*)>& make,
-    std::string* error);
+    std::string* error, bool* aborted);
 
 }  // namespace parcours::processor

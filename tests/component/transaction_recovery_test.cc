@@ -74,9 +74,16 @@ class MockCluster : public ::testing::Test {
           continue;
         }
         failures_.push_back(s.failure);
+        bool aborted = true;
         producer = recover_producer(
-            std::move(producer), s, [this](std::string* e) { return make(e); }, &error);
+            std::move(producer), s, [this](std::string* e) { return make(e); }, &error, &aborted);
         EXPECT_NE(producer, nullptr) << error;
+        // Only a transaction this producer aborted itself may be decided again without
+        // reading the log; a re-created producer may have completed its commit.
+        if (s.failure != kafka::Failure::abortable) {
+          EXPECT_FALSE(aborted);
+        }
+        if (aborted) aborts_++;
         if (!producer) return {};
       }
       EXPECT_TRUE(done) << "batch " << b << " never committed";
@@ -132,6 +139,7 @@ class MockCluster : public ::testing::Test {
   rd_kafka_mock_cluster_t* mock_ = nullptr;
   kafka::KafkaSettings settings_;
   std::vector<kafka::Failure> failures_;
+  int aborts_ = 0;  // failures the same producer aborted (decided again without the log)
   int commit_timeout_ms_ = kCommitTimeoutMs;
 };
 
@@ -168,6 +176,8 @@ TEST_F(MockCluster, FailedProduceAbortsAndTheBatchIsRedoneOnce) {
   expect_each_once(committed, 50);
   ASSERT_FALSE(failures_.empty());
   EXPECT_EQ(failures_[0], kafka::Failure::abortable);
+  // Every failure was abortable and aborted by the same producer.
+  EXPECT_EQ(aborts_, static_cast<int>(failures_.size()));
 }
 
 TEST_F(MockCluster, CoordinatorHiccupsAreRecoveredWithoutDuplicates) {
@@ -201,6 +211,9 @@ TEST_F(MockCluster, ACommitThatTimesOutIsNeverRetriedButRecreatesTheProducer) {
   ASSERT_FALSE(failures_.empty());
   EXPECT_EQ(failures_[0], kafka::Failure::indeterminate);
   EXPECT_EQ(recovery_for({failures_[0], ""}), Recovery::recreate_and_rewind);
+  // The new producer settled the old transaction: the batch must be read from the log again,
+  // never decided again as if it had aborted, wherever the new producer was allocated.
+  EXPECT_EQ(aborts_, 0);
 }
 
 }  // namespace

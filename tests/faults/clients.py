@@ -9,7 +9,10 @@ import time
 from fleet import http
 
 FINAL = {200, 201}
-ATTEMPT_TIMEOUT = 5.0  # then the client tries again elsewhere, with the same key
+# A client waits for the server's own answer: the API answers 504 after its reply timeout
+# (10 s), so an attempt is abandoned only when nothing answers at all (a paused or dead
+# instance); then the client tries again elsewhere, with the same key.
+ATTEMPT_TIMEOUT = 12.0
 
 
 class Command:
