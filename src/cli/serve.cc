@@ -18,6 +18,7 @@
 #include "cli/topic_specs.h"
 #include "common/log.h"
 #include "http/server.h"
+#include "kafka/client_stats.h"
 #include "processor/command_processor.h"
 #include "processor/failpoints.h"
 #include "projections/business_figures.h"
@@ -63,7 +64,8 @@ int serve(common::Config config) {
                                  config.jwt_issuer, config.jwt_audience},
                                 &error);
   if (!jwt) return fail(error);
-  kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props, 5000};
+  kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props,
+                             config.kafka_statistics_interval_ms};
 
   kafka::TopicReport report;
   if (auto e = kafka::ensure_topics(kafka, topic_specs(config), &report); !e.empty()) {
@@ -84,6 +86,9 @@ int serve(common::Config config) {
   processor::ProcessorProbe processor_probe(metrics);
   api::ApiProbe api_probe(metrics);
   api::BusinessProbe business_probe(metrics);
+  // Declared before every client it serves: it outlives them.
+  kafka::ClientStats client_stats(metrics, config.kafka_statistics_interval_ms);
+  kafka.stats = &client_stats;
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
   if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
