@@ -23,6 +23,7 @@
 #include "processor/failpoints.h"
 #include "projections/business_figures.h"
 #include "projections/projector.h"
+#include "store/rocks_db_metrics.h"
 
 namespace parcours::cli {
 
@@ -86,9 +87,12 @@ int serve(common::Config config) {
   processor::ProcessorProbe processor_probe(metrics);
   api::ApiProbe api_probe(metrics);
   api::BusinessProbe business_probe(metrics);
-  // Declared before every client it serves: it outlives them.
+  // Declared before every client it serves and after the stores it reads: both outlive them.
   kafka::ClientStats client_stats(metrics, config.kafka_statistics_interval_ms);
   kafka.stats = &client_stats;
+  store::RocksDbMetrics store_metrics;
+  store_metrics.add("processor", processor_store->db());
+  store_metrics.add("views", views->db());
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
   if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
@@ -197,6 +201,7 @@ int serve(common::Config config) {
   deps.waiters = &waiters;
   deps.keys = &*ring;
   deps.probe = &api_probe;
+  deps.collectables = {&store_metrics};
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
   deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
   deps.ready = [&] { return processor.ready() && projector.caught_up() && gateway.healthy(); };
