@@ -42,6 +42,8 @@ kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
     std::vector<kafka::PartitionStart> starts;
     for (int p = 0; p < partitions_; ++p) starts.push_back({topic_, p, kafka::kFromBeginning});
     std::string error;
+    // Unnamed, so without statistics: the reader is polled only when organisation events
+    // arrive, and librdkafka would keep every document until then (kafka_settings.h).
     reader_ =
         kafka::TopicReader::create(settings_, starts, &error, {{"group.id", "parcours-registry"}});
     if (!reader_) return {kafka::Failure::fatal, error};

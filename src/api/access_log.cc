@@ -42,7 +42,8 @@ std::string AccessLog::start() {
   delivery_ = std::make_unique<Delivery>(this);
   // An identity read waits for this acknowledgement: fail it within a few seconds rather than
   // hold the reader for the default delivery timeout.
-  auto conf = kafka::make_conf(settings_, kafka::ClientRole::idempotent_producer,
+  auto conf = kafka::make_conf(kafka::named(settings_, "access-log-producer"),
+                               kafka::ClientRole::idempotent_producer,
                                {{"linger.ms", "0"}, {"message.timeout.ms", "5000"}}, &error);
   if (!conf) return error;
   if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;

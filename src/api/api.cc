@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <iterator>
 #include <sstream>
 
 #include "api/problem_map.h"
@@ -245,8 +246,14 @@ void Api::log_read(const Caller& caller, const std::string& journey, const std::
 http::Response Api::metrics() {
   if (deps_.before_metrics) deps_.before_metrics();
   std::ostringstream out;
+  auto families = deps_.probe->registry().Collect();
+  for (const auto* c : deps_.collectables) {
+    auto more = c->Collect();
+    families.insert(families.end(), std::make_move_iterator(more.begin()),
+                    std::make_move_iterator(more.end()));
+  }
   prometheus::TextSerializer serializer;
-  serializer.Serialize(out, deps_.probe->registry().Collect());
+  serializer.Serialize(out, families);
   http::Response r;
   r.content_type = "text/plain; version=0.0.4";
   r.body = out.str();

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <prometheus/collectable.h>
+
 #include "api/access_log.h"
 #include "api/api_probe.h"
 #include "api/caller.h"
@@ -52,6 +54,8 @@ struct ApiDeps {
   std::function<void(domain::Date)> run_deadlines;  // POST /v1/admin/deadlines
   // Runs a task off the calling thread (the answers of ?min_version waits). Default: inline.
   std::function<void(std::function<void()>)> defer;
+  // Read at each scrape beside the probe's registry (the stores' RocksDB figures).
+  std::vector<const prometheus::Collectable*> collectables;
   std::chrono::milliseconds min_version_wait{5000};
   // At most this many ?min_version waits per organisation at once; beyond, 429.
   std::size_t max_waits_per_org = 200;

@@ -45,7 +45,8 @@ CommandGateway::~CommandGateway() {
 std::string CommandGateway::start() {
   std::string error;
   delivery_ = std::make_unique<Delivery>(this);
-  auto conf = kafka::make_conf(settings_, kafka::ClientRole::idempotent_producer, {}, &error);
+  auto conf = kafka::make_conf(kafka::named(settings_, "commands-producer"),
+                               kafka::ClientRole::idempotent_producer, {}, &error);
   if (!conf) return error;
   if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   producer_.reset(RdKafka::Producer::create(conf.get(), error));
@@ -64,8 +65,8 @@ std::string CommandGateway::start() {
   }
   if (code != RdKafka::ERR_NO_ERROR) return "replies topic: " + RdKafka::err2str(code);
   replies_ = kafka::TopicReader::create(
-      settings_, {{options_.replies_topic, reply_partition_, high}}, &error,
-      {{"group.id", "parcours-replies"}, {"enable.partition.eof", "false"}});
+      kafka::named(settings_, "replies-reader"), {{options_.replies_topic, reply_partition_, high}},
+      &error, {{"group.id", "parcours-replies"}, {"enable.partition.eof", "false"}});
   if (!replies_) return "replies reader: " + error;
   healthy_ = true;
   thread_ = std::thread([this] { loop(); });

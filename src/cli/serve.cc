@@ -18,10 +18,12 @@
 #include "cli/topic_specs.h"
 #include "common/log.h"
 #include "http/server.h"
+#include "kafka/client_stats.h"
 #include "processor/command_processor.h"
 #include "processor/failpoints.h"
 #include "projections/business_figures.h"
 #include "projections/projector.h"
+#include "store/rocks_db_metrics.h"
 
 namespace parcours::cli {
 
@@ -63,7 +65,8 @@ int serve(common::Config config) {
                                  config.jwt_issuer, config.jwt_audience},
                                 &error);
   if (!jwt) return fail(error);
-  kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props, 5000};
+  kafka::KafkaSettings kafka{config.kafka_brokers, config.kafka_props,
+                             config.kafka_statistics_interval_ms};
 
   kafka::TopicReport report;
   if (auto e = kafka::ensure_topics(kafka, topic_specs(config), &report); !e.empty()) {
@@ -84,6 +87,12 @@ int serve(common::Config config) {
   processor::ProcessorProbe processor_probe(metrics);
   api::ApiProbe api_probe(metrics);
   api::BusinessProbe business_probe(metrics);
+  // Declared before every client it serves and after the stores it reads: both outlive them.
+  kafka::ClientStats client_stats(metrics, config.kafka_statistics_interval_ms);
+  kafka.stats = &client_stats;
+  store::RocksDbMetrics store_metrics;
+  store_metrics.add("processor", processor_store->db());
+  store_metrics.add("views", views->db());
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
   if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
@@ -192,6 +201,7 @@ int serve(common::Config config) {
   deps.waiters = &waiters;
   deps.keys = &*ring;
   deps.probe = &api_probe;
+  deps.collectables = {&store_metrics};
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
   deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
   deps.ready = [&] { return processor.ready() && projector.caught_up() && gateway.healthy(); };

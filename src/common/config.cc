@@ -106,6 +106,11 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_BUSINESS_GAUGES_MS")
       ->check(CLI::Range(100, 86400000))
       ->capture_default_str();
+  app.add_option("--kafka-statistics-interval-ms", kafka_statistics_interval_ms,
+                 "period of the Kafka clients' statistics on /metrics (0: none)")
+      ->envname("PARCOURS_KAFKA_STATISTICS_INTERVAL_MS")
+      ->check(CLI::Range(0, 3600000))
+      ->capture_default_str();
   app.add_option("--kafka-prop", kafka_props, "librdkafka property key=value (repeatable)");
   app.add_option("--rocksdb-compression", rocksdb_compression, "lz4 | none")
       ->envname("PARCOURS_ROCKSDB_COMPRESSION")

@@ -54,6 +54,8 @@ struct Config {
   int rate_burst = 200;           // PARCOURS_RATE_BURST: bursts allowed above the rate
   // --- business gauges on /metrics (PASS, waiting candidatures, exits): one scan per period
   int business_gauges_ms = 60000;  // PARCOURS_BUSINESS_GAUGES_MS
+  // --- librdkafka statistics of the Kafka clients on /metrics, one document per period
+  int kafka_statistics_interval_ms = 5000;  // PARCOURS_KAFKA_STATISTICS_INTERVAL_MS (0: off)
   // --- librdkafka pass-through ("key=value", repeated; env PARCOURS_KAFKA_PROPS "k=v;k=v"),
   //     e.g. security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512, ssl.ca.location=...
   std::vector<std::string> kafka_props;

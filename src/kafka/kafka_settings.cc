@@ -1,5 +1,7 @@
 #include "kafka/kafka_settings.h"
 
+#include "kafka/client_stats.h"
+
 namespace parcours::kafka {
 
 namespace {
@@ -65,17 +67,34 @@ std::map<std::string, std::string> defaults(ClientRole role) {
   return d;
 }
 
+// Statistics every interval to the client's event callback, which also takes over librdkafka's
+// log and error reports (client_stats.h).
+bool report_statistics(RdKafka::Conf& conf, const KafkaSettings& s, std::string* error) {
+  if (!s.stats || s.client.empty() || s.statistics_interval_ms <= 0) return true;
+  if (!set(conf, "statistics.interval.ms", std::to_string(s.statistics_interval_ms), error)) {
+    return false;
+  }
+  std::string err;
+  if (conf.set("event_cb", s.stats->callback(s.client), err) != RdKafka::Conf::CONF_OK) {
+    if (error) *error = "kafka event callback: " + err;
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
+
+KafkaSettings named(KafkaSettings s, std::string client) {
+  s.client = std::move(client);
+  return s;
+}
 
 std::unique_ptr<RdKafka::Conf> make_conf(const KafkaSettings& s, ClientRole role,
                                          const std::map<std::string, std::string>& extra,
                                          std::string* error) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   if (!set(*conf, "bootstrap.servers", s.brokers, error)) return nullptr;
-  if (s.statistics_interval_ms > 0 &&
-      !set(*conf, "statistics.interval.ms", std::to_string(s.statistics_interval_ms), error)) {
-    return nullptr;
-  }
+  if (!report_statistics(*conf, s, error)) return nullptr;
   for (const auto& [k, v] : defaults(role)) {
     if (!set(*conf, k, v, error)) return nullptr;
   }

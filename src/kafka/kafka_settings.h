@@ -1,7 +1,8 @@
 // librdkafka configuration for every Parcours client, in one place (ARCHITECTURE §3).
 //
 // Every client gets the bootstrap servers, Nagle off (Debian's librdkafka 2.0.2 leaves it on,
-// which costs ~45 ms per transaction), statistics, and the operator's pass-through properties
+// which costs ~45 ms per transaction), statistics if it is named (client_stats.h), and the
+// operator's pass-through properties
 // (TLS, SASL for real clusters), which are applied last and may override anything but the
 // settings exactly-once depends on; those are asserted after the pass-through.
 #pragma once
@@ -15,12 +16,25 @@
 
 namespace parcours::kafka {
 
+class ClientStats;
+
 struct KafkaSettings {
   std::string brokers = "127.0.0.1:9092";
   // "key=value" pairs from the operator (PARCOURS_KAFKA_PROPS, --kafka-prop).
   std::vector<std::string> passthrough;
   int statistics_interval_ms = 5000;
+  // Where a client reports librdkafka's statistics, and under which name (named()). A client
+  // without both emits none: librdkafka keeps every document in the client's queue until the
+  // client is polled, and some clients are polled rarely or never (watermark queries, the daily
+  // deadline producer), whose memory would grow by the document size every interval.
+  ClientStats* stats = nullptr;
+  std::string client = {};
 };
+
+// `s` for the client named `client`: its statistics are reported under that name. Names read
+// "<user>-<producer|consumer|reader>" (processor-consumer, access-log-producer ...), so that a
+// dashboard tells producers from consumers. One live client per name.
+KafkaSettings named(KafkaSettings s, std::string client);
 
 enum class ClientRole {
   transactional_producer,  // processor: idempotent, transactional

@@ -116,6 +116,10 @@ KafkaStatus TransactionalProducer::abort(int timeout_ms) {
   return classify(producer_->abort_transaction(timeout_ms));
 }
 
+void TransactionalProducer::serve_queue() {
+  producer_->poll(0);
+}
+
 const std::map<std::pair<std::string, int32_t>, int64_t>& TransactionalProducer::delivered() const {
   return reports_->delivered;
 }

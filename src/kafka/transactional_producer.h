@@ -52,6 +52,9 @@ class TransactionalProducer {
   // re-creates the producer (init_transactions settles the transaction) and re-reads the log.
   KafkaStatus commit(int timeout_ms = -1);
   KafkaStatus abort(int timeout_ms = -1);
+  // Serves what waits in the producer's queue (statistics, log lines) between transactions:
+  // librdkafka hands them over only inside a poll, flush or commit, and keeps them until then.
+  void serve_queue();
 
   // Last offset delivered per (topic, partition) in the current transaction; valid after a
   // successful commit(), cleared by begin().

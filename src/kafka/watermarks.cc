@@ -58,7 +58,10 @@ void WatermarkQuery::serve(std::shared_ptr<Worker> w) {
   }
 }
 
-WatermarkQuery::WatermarkQuery(KafkaSettings settings) : settings_(std::move(settings)) {}
+// Its handle reports no statistics: nothing polls it, and an abandoned worker may outlive
+// whoever takes them (kafka_settings.h).
+WatermarkQuery::WatermarkQuery(KafkaSettings settings)
+    : settings_(named(std::move(settings), "")) {}
 
 WatermarkQuery::~WatermarkQuery() {
   if (!worker_) return;

@@ -195,7 +195,8 @@ CatchUpResult catch_up_events(const kafka::KafkaSettings& settings, const std::s
   for (;;) {
     std::string error;
     auto reader = kafka::TopicReader::create(
-        settings, {{topic, partition, store.offset(topic, partition).value_or(start)}}, &error,
+        kafka::named(settings, "catch-up-reader"),
+        {{topic, partition, store.offset(topic, partition).value_or(start)}}, &error,
         {{"group.id", "parcours-catch-up"}});
     if (!reader) return {{kafka::Failure::fatal, error}, {}, std::nullopt};
     EventsCatchUp apply(topic, partition, store, cache, stats, known);
@@ -218,8 +219,8 @@ CatchUpResult catch_up_keys(const kafka::KafkaSettings& settings, const std::str
   }
   if (auto f = store.take_read_failure(); !f.ok()) return {{}, f, std::nullopt};
   std::string error;
-  auto reader =
-      kafka::TopicReader::create(settings, starts, &error, {{"group.id", "parcours-catch-up"}});
+  auto reader = kafka::TopicReader::create(kafka::named(settings, "catch-up-reader"), starts,
+                                           &error, {{"group.id", "parcours-catch-up"}});
   if (!reader) return {{kafka::Failure::fatal, error}, {}, std::nullopt};
   auto batch = store.batch();
   std::size_t pending = 0;

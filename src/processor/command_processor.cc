@@ -77,6 +77,8 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
 }
 
 void CommandProcessor::idle() {
+  // An idle producer is polled by nobody else: its statistics would wait (and pile up).
+  if (producer_) producer_->serve_queue();
   // A good moment for the daily deadlines (checked once a minute, or on request).
   const int32_t forced = forced_deadline_day_.exchange(INT32_MIN);
   if (owned_.empty() ||

@@ -76,7 +76,8 @@ void CommandProcessor::ensure_clients() {
   if ((consumer_ && producer_) || Clock::now() < next_client_try_) return;
   std::string error;
   if (!producer_) {
-    producer_ = kafka::TransactionalProducer::create(settings_, options_.transactional_id, &error,
+    producer_ = kafka::TransactionalProducer::create(kafka::named(settings_, "processor-producer"),
+                                                     options_.transactional_id, &error,
                                                      kProducerInitTimeoutMs);
     if (!producer_) {
       common::log_warn("transactional producer not available; retrying", {{"error", error}});
@@ -97,14 +98,14 @@ void CommandProcessor::ensure_clients() {
 bool CommandProcessor::start_consumer(std::string* error) {
   if (!rebalance_) rebalance_ = std::make_unique<Rebalance>(this);
   callback_failed_ = false;
-  auto conf =
-      kafka::make_conf(settings_, kafka::ClientRole::group_consumer,
-                       {{"group.id", options_.group_id},
-                        // Static membership (decision 20): a restarted instance takes its
-                        // partitions back at once, without a rebalance of the others.
-                        {"group.instance.id", options_.transactional_id},
-                        {"session.timeout.ms", std::to_string(options_.session_timeout_ms)}},
-                       error);
+  auto conf = kafka::make_conf(
+      kafka::named(settings_, "processor-consumer"), kafka::ClientRole::group_consumer,
+      {{"group.id", options_.group_id},
+       // Static membership (decision 20): a restarted instance takes its partitions back at
+       // once, without a rebalance of the others.
+       {"group.instance.id", options_.transactional_id},
+       {"session.timeout.ms", std::to_string(options_.session_timeout_ms)}},
+      error);
   if (!conf) return false;
   if (conf->set("rebalance_cb", rebalance_.get(), *error) != RdKafka::Conf::CONF_OK) return false;
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), *error));

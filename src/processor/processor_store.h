@@ -107,6 +107,9 @@ class ProcessorStore {
 
   static std::string idem_key(const std::string& stream_id, const std::string& command_id);
 
+  // The database, for its figures (rocks_db_metrics.h).
+  const store::RocksDb& db() const { return *db_; }
+
  private:
   // The value of a point read; on a failure, remembers it and answers absent.
   std::optional<std::string> read(rocksdb::ColumnFamilyHandle* cf, const std::string& key) const;

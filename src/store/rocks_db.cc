@@ -123,6 +123,21 @@ uint64_t RocksDb::approximate_size() const {
   return total;
 }
 
+std::optional<uint64_t> RocksDb::int_property(const std::string& name, bool per_family) const {
+  if (!per_family) {
+    uint64_t v = 0;
+    if (!db_->GetIntProperty(meta(), name, &v)) return std::nullopt;
+    return v;
+  }
+  uint64_t total = 0;
+  for (auto* h : handles_) {
+    uint64_t v = 0;
+    if (!db_->GetIntProperty(h, name, &v)) return std::nullopt;
+    total += v;
+  }
+  return total;
+}
+
 std::string be64(uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i) {

@@ -77,6 +77,11 @@ class RocksDb {
 
   // Approximate on-disk size, for metrics.
   uint64_t approximate_size() const;
+  // An integer property ("rocksdb.…", rocks_db_metrics.h): summed over the families when
+  // `per_family`, else the database's own, read on the default family (the figures of the
+  // whole database, and those of the block cache every family shares). nullopt if RocksDB
+  // does not know it. Safe from any thread.
+  std::optional<uint64_t> int_property(const std::string& name, bool per_family) const;
 
  private:
   RocksDb() = default;

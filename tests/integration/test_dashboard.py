@@ -173,7 +173,9 @@ def workload(s):
 class Dashboard(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.s = Stack(partitions=3, extra_env={"PARCOURS_BUSINESS_GAUGES_MS": "200"})
+        # The Kafka clients' statistics every second, so that the short workload spans several.
+        cls.s = Stack(partitions=3, extra_env={"PARCOURS_BUSINESS_GAUGES_MS": "200",
+                                               "PARCOURS_KAFKA_STATISTICS_INTERVAL_MS": "1000"})
         cls.prom = None
         try:
             cls.s.start()

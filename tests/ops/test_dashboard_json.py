@@ -6,7 +6,8 @@ import unittest
 from common import ROOT
 
 DASHBOARD = json.loads((ROOT / "deploy/grafana/parcours.json").read_text())
-TECHNICAL = {"Service", "Commands", "Transactions", "Read models", "HTTP"}
+TECHNICAL = {"Service", "Commands", "Transactions", "Read models", "HTTP", "RocksDB",
+             "Kafka clients"}
 BUSINESS = {"PASS IAE and candidatures", "Exits and refusals (current year)"}
 
 
@@ -42,6 +43,24 @@ class Dashboard(unittest.TestCase):
                       "pass iae valid", "pass iae suspended", "exits by category",
                       "dynamic exit rate", "refusals by reason", "candidatures waiting"):
             self.assertIn(words, titles)
+
+    def test_store_and_kafka_client_panels(self):
+        # The panels of each row, in the order Grafana shows them.
+        titles, row = {}, None
+        for p in DASHBOARD["panels"]:
+            if p["type"] == "row":
+                row = p["title"]
+            else:
+                titles.setdefault(row, []).append(p["title"].lower())
+        rows = {name: " | ".join(panels) for name, panels in titles.items()}
+        for words in ("table files and live data", "memtables", "block cache usage vs capacity",
+                      "pending compaction bytes", "running compactions and flushes",
+                      "write stalls"):
+            self.assertIn(words, rows["RocksDB"])
+        for words in ("broker round-trip time (p99)", "requests in flight", "producer queue",
+                      "consumer lag per partition", "bytes sent and received",
+                      "broker connections"):
+            self.assertIn(words, rows["Kafka clients"])
 
 
 if __name__ == "__main__":
