@@ -111,7 +111,20 @@ KafkaStatus WatermarkQuery::end_offsets(const Partitions& partitions, Offsets* o
                      {{"timeout_ms", timeout_ms}, {"abandoned_queries", abandoned_}});
     return {Failure::retriable, "end offsets not answered in time"};
   }
-  if (!worker_->status.ok()) return worker_->status;
+  if (!worker_->status.ok()) {
+    // A broker answered with an error (not the leader any more, ...). librdkafka 2.0 does not
+    // refresh this handle's view of the leaders for such an answer: the same query went on
+    // failing for minutes after a broker restart, holding the processor's registry sync and
+    // every command with it. The next query starts with a fresh handle, which asks the
+    // cluster who leads now.
+    KafkaStatus failed = worker_->status;
+    worker_->stop = true;
+    lock.unlock();
+    worker_->cv.notify_all();
+    worker_->thread.join();  // idle: it has answered
+    worker_.reset();
+    return failed;
+  }
   for (const auto& [tp, end] : worker_->result) (*out)[tp] = end;
   return KafkaStatus::success();
 }
