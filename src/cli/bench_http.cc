@@ -108,6 +108,10 @@ long print_errors(const LoadStats& s) {
   print("command", s.command_errors);
   print("read", s.ryw_errors);
   if (total == 0) std::printf("  none\n");
+  if (s.retries > 0) {
+    std::printf("  (and %ld requests sent again on a new connection after the server closed one)\n",
+                s.retries);
+  }
   return total;
 }
 

@@ -30,6 +30,7 @@ struct HttpClient::Impl {
   std::string name;
   std::string port;
   bool open = false;
+  long retries = 0;
 
   void connect() {
     tcp::resolver resolver(io);
@@ -41,6 +42,18 @@ struct HttpClient::Impl {
   }
 
   HttpReply send(beast::http::request<beast::http::string_body>& req) {
+    const bool reused = open;
+    auto r = attempt(req);
+    // The server closes a connection that waited too long for its first or next request; a
+    // failure on a reused one is most likely that: once more on a new connection.
+    if (r.status == 0 && reused) {
+      ++retries;
+      r = attempt(req);
+    }
+    return r;
+  }
+
+  HttpReply attempt(beast::http::request<beast::http::string_body>& req) {
     try {
       if (!open) connect();
       req.set(beast::http::field::host, host);
@@ -73,6 +86,10 @@ HttpClient::HttpClient(const std::string& addr) : impl_(std::make_unique<Impl>()
 }
 
 HttpClient::~HttpClient() = default;
+
+long HttpClient::retries() const {
+  return impl_->retries;
+}
 
 HttpReply HttpClient::get(const std::string& target, const std::string& token) {
   beast::http::request<beast::http::string_body> req{beast::http::verb::get, target, 11};

@@ -26,10 +26,14 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
-  // An empty token sends no Authorization (/metrics is open).
+  // A request that fails on a reused connection is sent once more on a new one (the server
+  // closes idle connections): reads may be repeated, and the benches' commands carry an
+  // Idempotency-Key. An empty token sends no Authorization (/metrics is open).
   HttpReply get(const std::string& target, const std::string& token = "");
   HttpReply post(const std::string& target, const std::string& token, const std::string& body,
                  const std::string& idempotency_key);
+  // Requests sent a second time that way.
+  long retries() const;
 
  private:
   struct Impl;

@@ -20,6 +20,7 @@ void LoadStats::merge(const LoadStats& other) {
   append(ryw_ms, other.ryw_ms);
   answered += other.answered;
   behind += other.behind;
+  retries += other.retries;
   for (const auto& [k, n] : other.sent) sent[k] += n;
   for (const auto& [k, n] : other.command_errors) command_errors[k] += n;
   for (const auto& [k, n] : other.ryw_errors) ryw_errors[k] += n;
@@ -192,6 +193,7 @@ void run_client(const LoadPlan& plan, int index, const std::string& token, LoadS
     }
     read_your_write(*http, token, c.journey, version, measured, stats);
   }
+  stats->retries = http->retries();
 }
 
 }  // namespace parcours::cli

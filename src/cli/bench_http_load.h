@@ -34,6 +34,7 @@ struct LoadStats {
   std::vector<double> ryw_ms;        // read-your-writes GETs, from their send
   long answered = 0;                 // command replies received within [from, to]
   long behind = 0;                   // open loop: scheduled within [from, to), not sent by `to`
+  long retries = 0;                  // requests sent again on a new connection (whole run)
   std::map<std::string, long> sent;  // measured commands by type
   std::map<std::string, long> command_errors;       // "type status" -> count (status 0: no reply)
   std::map<std::string, long> ryw_errors;           // "status" -> count
