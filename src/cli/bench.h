@@ -17,6 +17,14 @@ struct BenchOptions {
   bool keep = false;         // bench rebuild: keep the topics (to profile a rebuild afterwards)
   int journey_events = 200;  // bench asof: events in the journey read
   int requests = 2000;       // bench asof: timed requests of each kind
+  int clients = 1;           // bench http: connections, one thread each
+  double seconds = 20;       // bench http: measured time
+  double warmup = 3;         // bench http: load before the measured time, not counted
+  double rate = 0;           // bench http: commands/s of all clients together (0: flat out)
+  double open_share = 0.1;   // bench http: share of OpenJourney among the commands
+  int ryw_every = 1;         // bench http: a read-your-writes GET after every n-th reply (0: none)
+  int bare = 200;            // bench http: bare librdkafka transactions timed before the load
+  int bare_back_to_back = 50;  // bench http: and then back to back
 };
 
 // The p-quantile (0 <= p <= 1) of the samples, nearest rank.
@@ -43,5 +51,12 @@ int bench_rebuild(common::Config config, const BenchOptions& options);
 // times GET /v1/journeys/{id}?as_of=T (T at random between its commands) and the current state,
 // and prints p50, p99 and max.
 int bench_asof(common::Config config, const BenchOptions& options);
+
+// Against a running `serve`: times one bare librdkafka transaction cycle on the same broker (the
+// reference), then runs `clients` keep-alive connections sending a mix of journey commands,
+// flat out or at `rate` commands/s in total (open loop), each reply followed by a
+// read-your-writes GET ?min_version. Prints the client's latencies and errors by status, and the
+// server's own figures from /metrics over the same time.
+int bench_http(common::Config config, const BenchOptions& options);
 
 }  // namespace parcours::cli

@@ -4,102 +4,41 @@
 // The journey is built through the API (OpenJourney, then follow-ups), so its events went
 // through the real write path and projector. Each as_of falls between two of the journey's
 // commands, so the replay covers a random prefix of its events, as an auditor's would.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/http/read.hpp>
-#include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/write.hpp>
-#pragma GCC diagnostic pop
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <random>
-#include <thread>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "cli/bench.h"
-#include "cli/dev_token.h"
+#include "cli/bench_http_client.h"
 #include "common/clock.h"
 
 namespace parcours::cli {
 
 namespace {
 
-namespace beast = boost::beast;
-namespace net = boost::asio;
-using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-struct Reply {
-  int status = 0;
-  std::string body;
-};
-
-// One keep-alive connection; requests are sent one at a time.
-class Client {
- public:
-  Client(const std::string& host, const std::string& port) : socket_(io_) {
-    tcp::resolver resolver(io_);
-    net::connect(socket_, resolver.resolve(host, port));
-    socket_.set_option(tcp::no_delay(true));
-    host_ = host + ":" + port;
-  }
-
-  Reply request(beast::http::verb verb, const std::string& target, const std::string& token,
-                const std::string& body = "", const std::string& idempotency_key = "") {
-    beast::http::request<beast::http::string_body> req{verb, target, 11};
-    req.set(beast::http::field::host, host_);
-    req.set(beast::http::field::authorization, "Bearer " + token);
-    if (!idempotency_key.empty()) req.set("Idempotency-Key", idempotency_key);
-    if (!body.empty()) {
-      req.set(beast::http::field::content_type, "application/json");
-      req.body() = body;
-    }
-    req.prepare_payload();
-    beast::http::write(socket_, req);
-    beast::http::response<beast::http::string_body> res;
-    beast::http::read(socket_, buffer_, res);
-    return {static_cast<int>(res.result_int()), std::move(res.body())};
-  }
-
- private:
-  net::io_context io_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-  std::string host_;
-};
-
-std::string token(const common::Config& config, const std::string& sub, const std::string& org,
-                  bool admin) {
-  // The admin role counts only for the platform organisation.
-  return dev_token(config.jwt_secret, sub, admin && org.empty() ? config.platform_org : org,
-                   admin ? std::vector<std::string>{"admin"} : std::vector<std::string>{}, 3600,
-                   config.jwt_issuer, config.jwt_audience);
-}
-
-std::string command(const std::string& type, const nlohmann::json& data) {
-  return nlohmann::json{{"type", type}, {"data", data}}.dump();
-}
 
 // Times `requests` GETs of `target(i)`, each as a distinct reader (the per-token rate limit is
 // meant for one client, not for a load generator). Returns the latencies in milliseconds.
-std::vector<double> time_reads(Client& client, const common::Config& config, int requests,
+std::vector<double> time_reads(HttpClient& client, const common::Config& config, int requests,
                                const std::function<std::string(int)>& target, int* errors) {
   std::vector<double> ms;
   ms.reserve(static_cast<std::size_t>(requests));
   static int readers = 0;
   std::string reader;
   for (int i = 0; i < requests; ++i) {
-    if (i % 100 == 0) reader = token(config, "bench-reader-" + std::to_string(++readers), "", true);
+    if (i % 100 == 0)
+      reader = bench_token(config, "bench-reader-" + std::to_string(++readers), "", true);
     const auto t0 = Clock::now();
-    const auto r = client.request(beast::http::verb::get, target(i), reader);
+    const auto r = client.get(target(i), reader);
     ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     if (r.status != 200 && ++*errors == 1) {
       std::cerr << "bench asof: " << target(i) << ": " << r.status << " " << r.body << "\n";
@@ -120,12 +59,9 @@ int bench_asof(common::Config config, const BenchOptions& options) {
     std::cerr << "bench asof: PARCOURS_JWT_SECRET is needed to sign the bench's tokens\n";
     return 1;
   }
-  const auto colon = config.http_addr.rfind(':');
-  const std::string host = config.http_addr.substr(0, colon);
-  const std::string port = config.http_addr.substr(colon + 1);
-  std::optional<Client> client;
+  std::optional<HttpClient> client;
   try {
-    client.emplace(host, port);
+    client.emplace(config.http_addr);
   } catch (const std::exception& e) {
     std::cerr << "bench asof: cannot reach serve at " << config.http_addr << ": " << e.what()
               << "\n";
@@ -134,17 +70,10 @@ int bench_asof(common::Config config, const BenchOptions& options) {
   const std::string run = std::to_string(std::random_device{}() % 1000000);
   const std::string org = "bench-ft-" + run;
   const std::string journey = "bench-asof-" + run;
-  const std::string admin = token(config, "bench-admin", "", true);
-  const std::string writer = token(config, "bench-writer", org, false);
-
-  auto r = client->request(beast::http::verb::post, "/v1/organizations/" + org + "/commands", admin,
-                           command("RegisterOrganization", {{"name", "France Travail (bench)"},
-                                                            {"kind", "prescriber"},
-                                                            {"prescriber_kind", "FT"},
-                                                            {"department", "74"}}),
-                           "register-" + org);
-  if (r.status >= 300) {
-    std::cerr << "bench asof: RegisterOrganization: " << r.status << " " << r.body << "\n";
+  const std::string admin = bench_token(config, "bench-admin", "", true);
+  const std::string writer = bench_token(config, "bench-writer", org, false);
+  if (auto e = register_prescriber(*client, admin, org); !e.empty()) {
+    std::cerr << "bench asof: " << e << "\n";
     return 1;
   }
 
@@ -154,20 +83,7 @@ int bench_asof(common::Config config, const BenchOptions& options) {
   std::vector<std::string> times;
   const std::string today = common::now_rfc3339().substr(0, 10);
   const std::string target = "/v1/journeys/" + journey + "/commands";
-  const auto open_deadline = Clock::now() + std::chrono::seconds(15);
-  for (;;) {
-    // The organisation reaches the API's registry within a second; until then, 403.
-    r = client->request(
-        beast::http::verb::post, target, writer,
-        command(
-            "OpenJourney",
-            {{"department", "74"},
-             {"person",
-              {{"first_name", "Camille"}, {"last_name", "Bench"}, {"birth_date", "1990-04-02"}}}}),
-        "open-" + journey);
-    if (r.status < 300 || r.status != 403 || Clock::now() > open_deadline) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
+  auto r = open_journey_once_registered(*client, writer, journey);
   if (r.status >= 300) {
     std::cerr << "bench asof: OpenJourney: " << r.status << " " << r.body << "\n";
     return 1;
@@ -176,10 +92,10 @@ int bench_asof(common::Config config, const BenchOptions& options) {
   long version = nlohmann::json::parse(r.body).value("version", 1L);
   while (version < options.journey_events) {
     const std::string id = "f" + std::to_string(version);
-    r = client->request(
-        beast::http::verb::post, target, writer,
-        command("RecordFollowUp", {{"followup_id", id}, {"date", today}, {"kind", "interview"}}),
-        journey + "-" + id);
+    r = client->post(target, writer,
+                     command_body("RecordFollowUp",
+                                  {{"followup_id", id}, {"date", today}, {"kind", "interview"}}),
+                     journey + "-" + id);
     if (r.status >= 300) {
       std::cerr << "bench asof: RecordFollowUp: " << r.status << " " << r.body << "\n";
       return 1;
@@ -187,8 +103,7 @@ int bench_asof(common::Config config, const BenchOptions& options) {
     version = nlohmann::json::parse(r.body).value("version", version + 1);
     times.push_back(common::now_rfc3339());
   }
-  r = client->request(beast::http::verb::get,
-                      "/v1/journeys/" + journey + "?min_version=" + std::to_string(version), admin);
+  r = client->get("/v1/journeys/" + journey + "?min_version=" + std::to_string(version), admin);
   if (r.status != 200) {
     std::cerr << "bench asof: the read model did not reach version " << version << "\n";
     return 1;

@@ -18,6 +18,49 @@
 #include "common/config.h"
 #include "common/log.h"
 
+namespace {
+
+// `parcours bench http` and its options.
+CLI::App* add_bench_http(CLI::App& bench, parcours::cli::BenchOptions& o) {
+  auto* bench_http = bench.add_subcommand(
+      "http", "command and read-your-writes latency over HTTP, against a running serve");
+  bench_http->add_option("--clients", o.clients, "connections, one thread each")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  bench_http->add_option("--seconds", o.seconds, "measured time")
+      ->check(CLI::Range(1.0, 86400.0))
+      ->capture_default_str();
+  bench_http->add_option("--warmup", o.warmup, "seconds of load before, not counted")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  bench_http
+      ->add_option("--rate", o.rate,
+                   "commands/s of all clients together, on a fixed schedule (0: flat out)")
+      ->check(CLI::Range(0.0, 1000000.0))
+      ->capture_default_str();
+  bench_http->add_option("--open-share", o.open_share, "share of OpenJourney")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  bench_http
+      ->add_option("--ryw-every", o.ryw_every,
+                   "a read-your-writes GET after every n-th command reply (0: none)")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  bench_http
+      ->add_option("--bare", o.bare,
+                   "bare Kafka transactions timed first, each after a 20 ms pause")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  bench_http
+      ->add_option("--bare-back-to-back", o.bare_back_to_back,
+                   "then bare Kafka transactions timed back to back")
+      ->check(CLI::Range(0, 1000000))
+      ->capture_default_str();
+  return bench_http;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace parcours;
   CLI::App app{"parcours: event-sourced case management for IAE journeys"};
@@ -62,6 +105,7 @@ int main(int argc, char** argv) {
   bench_asof->add_option("--requests", bench_options.requests, "timed requests of each kind")
       ->check(CLI::Range(1, 10000000))
       ->capture_default_str();
+  auto* bench_http = add_bench_http(*bench, bench_options);
   auto* bench_rebuild = bench->add_subcommand("rebuild", "rebuild rate vs raw read rate");
   bench_rebuild->add_option("-n,--events", bench_options.events, "events in the log")
       ->capture_default_str();
@@ -98,9 +142,10 @@ int main(int argc, char** argv) {
   // Each subcommand asks only for the secrets it uses: minting a token needs no master key,
   // auditing the log no secret at all.
   using Secrets = common::Config::Secrets;
-  const Secrets secrets = serve->parsed()                             ? Secrets::serving
-                          : (token->parsed() || bench_asof->parsed()) ? Secrets::signing
-                                                                      : Secrets::none;
+  const bool signs = token->parsed() || bench_asof->parsed() || bench_http->parsed();
+  const Secrets secrets = serve->parsed() ? Secrets::serving
+                          : signs         ? Secrets::signing
+                                          : Secrets::none;
   if (auto e = config.finish(secrets); !e.empty()) {
     std::cerr << "parcours: " << e << "\n";
     return 2;
@@ -132,6 +177,7 @@ int main(int argc, char** argv) {
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
   if (bench_rebuild->parsed()) return cli::bench_rebuild(config, bench_options);
   if (bench_asof->parsed()) return cli::bench_asof(config, bench_options);
+  if (bench_http->parsed()) return cli::bench_http(config, bench_options);
   if (rebuild->parsed()) return cli::rebuild(config, rebuild_out, rebuild_workers);
   if (audit_journey->parsed()) return cli::audit_journey(config, audit_id, audit_as_of);
   if (audit_verify->parsed()) return cli::audit_verify(config);

@@ -1,0 +1,34 @@
+// `parcours bench http`: the server's own figures, from two scrapes of its /metrics (Prometheus
+// text format, read just enough for counters and histograms).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace parcours::cli {
+
+struct MetricSample {
+  std::string name;    // e.g. parcours_transaction_commit_seconds_sum
+  std::string labels;  // the text between the braces, e.g. route="/v1/journeys/{id}"
+  double value = 0;
+};
+
+using MetricScrape = std::vector<MetricSample>;
+
+// The samples of a /metrics body; comments and lines it cannot read are skipped.
+MetricScrape parse_metrics(const std::string& text);
+
+// after - before, summed over the series of `name` whose labels contain `label` ("" for all).
+double metric_delta(const MetricScrape& before, const MetricScrape& after, const std::string& name,
+                    const std::string& label = "");
+
+// The upper bound of the histogram bucket that holds the q-quantile of the observations made
+// between the scrapes (`histogram` without _bucket); 0 if none, +inf beyond the last bound.
+double bucket_quantile(const MetricScrape& before, const MetricScrape& after,
+                       const std::string& histogram, const std::string& label, double q);
+
+// Prints the server's figures between the scrapes: transactions (mean commit time, mean
+// commands each), the commands and read routes, and commands from intake to reply.
+void print_server_figures(const MetricScrape& before, const MetricScrape& after);
+
+}  // namespace parcours::cli
