@@ -36,10 +36,10 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                int commit_timeout_ms = kCommitTimeoutMs);
 
 enum class Recovery {
-  abort_and_rewind,     // abortable: abort_transaction(), the producer stays usable
-  recreate_and_rewind,  // fatal (fenced, unclassified), indeterminate, or a failed abort: a new
-                        // producer, whose init_transactions fences the old one and settles
-                        // its last transaction
+  abort_and_rewind,     // abort_transaction(), the producer stays usable: not used (see
+                        // recovery_for), kept for the tests of recover_producer
+  recreate_and_rewind,  // every failure: a new producer, whose init_transactions fences the
+                        // old one and settles its last transaction
 };
 
 Recovery recovery_for(const kafka::KafkaStatus& failed);
