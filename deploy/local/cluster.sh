@@ -82,9 +82,15 @@ unclean.leader.election.enable=false
 auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 # Failover: the controllers fence a node that stops heartbeating after this long, which moves
-# its partitions' leadership and takes it out of their ISR (default 9 s).
-broker.session.timeout.ms=3000
-broker.heartbeat.interval.ms=500
+# its partitions' leadership and takes it out of their ISR (default 9 s). Six heartbeats fit in
+# a session, so one late heartbeat of a busy node does not fence it.
+broker.session.timeout.ms=1500
+broker.heartbeat.interval.ms=250
+# When the active controller is the node that died, the other voters elect a new one after this
+# long without news of it (default 2 s); the new controller then gives every node a fresh
+# session before fencing the dead one. Together: about 3 s from a kill -9 to new leaders.
+controller.quorum.fetch.timeout.ms=1000
+controller.quorum.election.timeout.ms=500
 log.segment.bytes=268435456
 transaction.max.timeout.ms=900000
 CONF

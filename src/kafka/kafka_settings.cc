@@ -31,8 +31,13 @@ std::map<std::string, std::string> required(ClientRole role) {
 }
 
 std::map<std::string, std::string> defaults(ClientRole role) {
+  // reconnect.backoff.max.ms: librdkafka 2.0 looks for a partition's new leader, or a new
+  // coordinator, when it fails to reconnect to the old one, and its reconnect backoff doubles
+  // up to 10 s by default. After a broker's kill -9, the clients then kept asking the dead
+  // broker for up to 7 s after its partitions had moved (decision 23).
   std::map<std::string, std::string> d = {{"socket.nagle.disable", "true"},
-                                          {"client.id", "parcours"}};
+                                          {"client.id", "parcours"},
+                                          {"reconnect.backoff.max.ms", "500"}};
   switch (role) {
     case ClientRole::transactional_producer:
       d["transaction.timeout.ms"] = "15000";
