@@ -25,7 +25,7 @@ namespace parcours::processor {
 // The bound of send_offsets and commit. librdkafka 2.0 keeps a request to a coordinator whose
 // broker is down queued until that broker comes back, so a transaction whose coordinator died
 // waits this long, then the producer is re-created and finds the new coordinator. Leaders
-// move within seconds (the brokers' session is 3 to 9 s), so a healthy commit never nears it.
+// move within seconds (decision 23), so a healthy commit never nears it.
 inline constexpr int kCommitTimeoutMs = 5000;
 
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
