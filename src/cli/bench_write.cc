@@ -17,7 +17,7 @@
 #include "events/envelope.h"
 #include "kafka/topic_reader.h"
 #include "kafka/transactional_producer.h"
-#include "processor/command_processor.h"
+#include "processor/processor_pool.h"
 
 namespace parcours::cli {
 
@@ -141,7 +141,8 @@ int bench_write(common::Config config, const BenchOptions& options) {
   popts.batch_max = options.batch;
   popts.batch_linger_ms = config.batch_linger_ms;
   popts.keys_partitions = config.small_partitions;
-  processor::CommandProcessor processor(popts, k, *store, registry, ring, nullptr);
+  processor::ProcessorPool processor(config.processors, popts, k, *store, registry, ring, nullptr);
+  std::cout << "processors: " << processor.size() << "\n";
   std::atomic<bool> stop{false};
   std::thread worker([&] {
     if (auto e = processor.run(stop); !e.empty()) std::cerr << "processor: " << e << "\n";

@@ -19,8 +19,8 @@
 #include "common/log.h"
 #include "http/server.h"
 #include "kafka/client_stats.h"
-#include "processor/command_processor.h"
 #include "processor/failpoints.h"
+#include "processor/processor_pool.h"
 #include "projections/business_figures.h"
 #include "projections/projector.h"
 #include "store/rocks_db_metrics.h"
@@ -108,8 +108,9 @@ int serve(common::Config config) {
   popts.batch_linger_ms = config.batch_linger_ms;
   popts.keys_partitions = config.small_partitions;
   popts.session_timeout_ms = config.session_timeout_ms;
-  processor::CommandProcessor processor(popts, kafka, *processor_store, registry, *ring,
-                                        &processor_probe);
+  processor::ProcessorPool processor(config.processors, popts, kafka, *processor_store, registry,
+                                     *ring, &processor_probe);
+  common::log_info("command processors", {{"count", processor.size()}});
   // Test failpoints (processor/failpoints.h), never set in production.
   if (auto fp = processor::arm_test_failpoints(processor); !fp.empty()) {
     common::log_warn("failpoint armed", {{"failpoint", fp}});

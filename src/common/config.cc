@@ -71,6 +71,11 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_BATCH_LINGER_MS")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
+  app.add_option("--processors", processors,
+                 "command processors of the instance, each a group member (0: one per core)")
+      ->envname("PARCOURS_PROCESSORS")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
   app.add_option("--reply-timeout-ms", reply_timeout_ms, "command reply timeout (ms)")
       ->envname("PARCOURS_REPLY_TIMEOUT_MS")
       ->check(CLI::Range(100, 600000))

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "common/log.h"
 #include "domain/decide.h"
@@ -222,30 +225,48 @@ CatchUpResult catch_up_keys(const kafka::KafkaSettings& settings, const std::str
   auto reader = kafka::TopicReader::create(kafka::named(settings, "catch-up-reader"), starts,
                                            &error, {{"group.id", "parcours-catch-up"}});
   if (!reader) return {{kafka::Failure::fatal, error}, {}, std::nullopt};
-  auto batch = store.batch();
-  std::size_t pending = 0;
+  // Records read but not yet written: journey -> wrapped key (nullopt: the erasure's tombstone).
+  std::vector<std::pair<std::string, std::optional<nlohmann::json>>> pending;
   store::StoreStatus failure;
   auto flush = [&] {
     if (!failure.ok()) return;
+    // Another processor of this instance may be erasing one of these journeys right now: under
+    // the store's write lock, a key is put back only if its journey is not erased in the store,
+    // and that processor's WriteBatch (state erased, key deleted) comes wholly before or after.
+    auto lock = store.lock_writes();
+    auto batch = store.batch();
+    for (auto& [journey, wrapped] : pending) {
+      if (!wrapped) {
+        batch.delete_key(journey);
+        cache.data_keys.erase(journey);
+        continue;
+      }
+      const auto state = store.state(journey);
+      if (state && state->erased) continue;
+      batch.put_key(journey, *wrapped);
+    }
     for (const auto& [tp, next] : reader->next_offsets()) {
       batch.put_offset(tp.first, tp.second, next);
     }
-    failure = store.commit(batch);
-    batch = store.batch();
-    pending = 0;
+    if (auto f = store.take_read_failure(); !f.ok()) {
+      failure = f;
+    } else {
+      failure = store.commit(batch, lock);
+    }
+    pending.clear();
   };
   auto status = reader->read_to_end([&](const RdKafka::Message& m) {
     const std::string journey = m.key() ? *m.key() : std::string();
     if (journey.empty()) return;
     if (!m.payload()) {
-      batch.delete_key(journey);
-      cache.data_keys.erase(journey);
+      pending.emplace_back(journey, std::nullopt);
     } else {
       auto wrapped = nlohmann::json::parse(
           std::string_view(static_cast<const char*>(m.payload()), m.len()), nullptr, false);
-      if (!wrapped.is_discarded()) batch.put_key(journey, wrapped);
+      if (wrapped.is_discarded()) return;
+      pending.emplace_back(journey, std::move(wrapped));
     }
-    if (++pending >= kChunk) flush();
+    if (pending.size() >= kChunk) flush();
   });
   flush();
   return {status, failure, std::nullopt};

@@ -65,6 +65,12 @@ struct ProcessorOptions {
   // move of the group coordinator when its broker dies, or every instance is rebalanced
   // (decision 20). Brokers refuse less than their group.min.session.timeout.ms (6 s).
   int session_timeout_ms = 10000;
+  // Which of the instance's processors this is (processor_pool.h): the probe adds up their
+  // figures by it. Its Kafka clients are named "<name>-consumer" and "<name>-producer".
+  int index = 0;
+  std::string name = "processor";
+  // Journey states and data keys kept in memory (state_cache.h), each.
+  std::size_t cache_entries = 100000;
 };
 
 class CommandProcessor {

@@ -11,7 +11,27 @@
 namespace parcours::processor {
 
 namespace {
-constexpr const char* kLastDay = "deadlines/last_day";
+// Before the day was kept per partition, one key held it for the whole store.
+constexpr const char* kLastDayOfStore = "deadlines/last_day";
+
+}  // namespace
+
+std::string DeadlineScheduler::last_day_key(int32_t partition) {
+  return std::string(kLastDayOfStore) + "/" + std::to_string(partition);
+}
+
+std::set<int32_t> DeadlineScheduler::due_partitions(const std::set<int32_t>& owned,
+                                                    const ProcessorStore& store,
+                                                    const std::string& day, bool force) {
+  if (force) return owned;
+  const auto of_store = store.meta(kLastDayOfStore);
+  std::set<int32_t> due;
+  for (int32_t p : owned) {
+    auto last = store.meta(last_day_key(p));
+    if (!last) last = of_store;
+    if (!last || *last < day) due.insert(p);
+  }
+  return due;
 }
 
 DeadlineScheduler::DeadlineScheduler(kafka::KafkaSettings settings, std::string commands_topic,
@@ -24,8 +44,8 @@ DeadlineScheduler::~DeadlineScheduler() {
 
 long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, ProcessorStore& store,
                             bool force) {
-  if (owned.empty()) return 0;
-  if (auto last = store.meta(kLastDay); !force && last && *last >= day.str()) return 0;
+  const std::set<int32_t> due = due_partitions(owned, store, day.str(), force);
+  if (due.empty()) return 0;
   // Once a day too: remembered rejections past their retention go.
   if (const long n = store.forget_rejections_before(day.plus_days(-kRejectionRetentionDays).str());
       n > 0) {
@@ -43,7 +63,7 @@ long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, Pr
   long sent = 0;
   bool failed = false;
   store.for_each_state([&](const domain::JourneyState& s) {
-    if (!owned.count(kafka::partition_of(s.journey_id, partitions_))) return true;
+    if (!due.count(kafka::partition_of(s.journey_id, partitions_))) return true;
     if (!domain::has_pending_deadlines(s, day)) return true;
     CommandRecord c;
     c.command_id = "deadlines-" + day.str();
@@ -76,8 +96,10 @@ long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, Pr
     return sent;
   }
   auto b = store.batch();
-  const auto last = store.meta(kLastDay);
-  b.put_meta(kLastDay, last && *last > day.str() ? *last : day.str());
+  for (int32_t p : due) {
+    const auto last = store.meta(last_day_key(p));
+    b.put_meta(last_day_key(p), last && *last > day.str() ? *last : day.str());
+  }
   (void)store.commit(b);
   common::log_info("deadlines scheduled", {{"day", day.str()}, {"journeys", sent}});
   return sent;

@@ -4,7 +4,11 @@
 // resulting events replay without the clock. Its command id is "deadlines-<day>": running the
 // scan twice the same day appends nothing more.
 //
-// Thread-safety: the processor's thread.
+// The last day scheduled is kept per partition, so that a partition that moves to another
+// processor (of this instance or another) after that one's scan of the day is still scanned
+// by its new owner that day.
+//
+// Thread-safety: one scheduler per processor thread.
 #pragma once
 
 #include <memory>
@@ -26,10 +30,19 @@ class DeadlineScheduler {
   DeadlineScheduler(kafka::KafkaSettings settings, std::string commands_topic, int partitions);
   ~DeadlineScheduler();
 
-  // Schedules `day` if it was not yet scheduled by this store (or always, if `force`).
-  // Returns the commands sent.
+  // Schedules `day` for the owned partitions where this store has not yet scheduled it (all of
+  // them if `force`). Returns the commands sent.
   long run(domain::Date day, const std::set<int32_t>& owned, ProcessorStore& store,
            bool force = false);
+
+  // The owned partitions where `day` is still to be scheduled (all of them if `force`). A
+  // partition never scheduled on its own falls back to the day the whole store kept before the
+  // day was kept per partition.
+  static std::set<int32_t> due_partitions(const std::set<int32_t>& owned,
+                                          const ProcessorStore& store, const std::string& day,
+                                          bool force);
+  // The meta key of the last day scheduled for `partition`.
+  static std::string last_day_key(int32_t partition);
 
  private:
   kafka::KafkaSettings settings_;

@@ -10,12 +10,13 @@
 //                             (crash_guard.h)
 #pragma once
 
-#include "processor/command_processor.h"
+#include "processor/processor_pool.h"
 
 namespace parcours::processor {
 
-// Arms the failpoint PARCOURS_FAILPOINT names on `processor`, if set. Returns its text ("" if
-// none), which the caller logs.
-std::string arm_test_failpoints(CommandProcessor& processor);
+// Arms the failpoint PARCOURS_FAILPOINT names on every processor of `pool`, if set (the N-th
+// commit counts the commits of all of them). Returns its text ("" if none), which the caller
+// logs.
+std::string arm_test_failpoints(ProcessorPool& pool);
 
 }  // namespace parcours::processor

@@ -250,8 +250,9 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
   producer_ = recover_producer(
       std::move(producer_), s,
       [this](std::string* e) {
-        return kafka::TransactionalProducer::create(kafka::named(settings_, "processor-producer"),
-                                                    options_.transactional_id, e, 10000);
+        return kafka::TransactionalProducer::create(
+            kafka::named(settings_, options_.name + "-producer"), options_.transactional_id, e,
+            10000);
       },
       &error, &aborted);
   if (!producer_) {

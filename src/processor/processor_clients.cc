@@ -63,7 +63,8 @@ CommandProcessor::CommandProcessor(ProcessorOptions options, kafka::KafkaSetting
       store_(store),
       registry_(registry),
       keys_(keys),
-      probe_(probe) {}
+      probe_(probe),
+      cache_(options_.cache_entries, options_.cache_entries) {}
 
 CommandProcessor::~CommandProcessor() = default;
 
@@ -76,9 +77,9 @@ void CommandProcessor::ensure_clients() {
   if ((consumer_ && producer_) || Clock::now() < next_client_try_) return;
   std::string error;
   if (!producer_) {
-    producer_ = kafka::TransactionalProducer::create(kafka::named(settings_, "processor-producer"),
-                                                     options_.transactional_id, &error,
-                                                     kProducerInitTimeoutMs);
+    producer_ = kafka::TransactionalProducer::create(
+        kafka::named(settings_, options_.name + "-producer"), options_.transactional_id, &error,
+        kProducerInitTimeoutMs);
     if (!producer_) {
       common::log_warn("transactional producer not available; retrying", {{"error", error}});
       retry_later(&next_client_try_, &client_backoff_ms_);
@@ -99,7 +100,7 @@ bool CommandProcessor::start_consumer(std::string* error) {
   if (!rebalance_) rebalance_ = std::make_unique<Rebalance>(this);
   callback_failed_ = false;
   auto conf = kafka::make_conf(
-      kafka::named(settings_, "processor-consumer"), kafka::ClientRole::group_consumer,
+      kafka::named(settings_, options_.name + "-consumer"), kafka::ClientRole::group_consumer,
       {{"group.id", options_.group_id},
        // Static membership (decision 20): a restarted instance takes its partitions back at
        // once, without a rebalance of the others.
@@ -148,7 +149,7 @@ void CommandProcessor::on_revoke() {
   halted_.clear();
   if (nudger_) nudger_->set_partitions({});
   cache_.clear();
-  if (probe_) probe_->owned_partitions(0);
+  if (probe_) probe_->owned_partitions(options_.index, 0);
 }
 
 void CommandProcessor::rewind_all() {
@@ -163,7 +164,7 @@ void CommandProcessor::rewind_all() {
   pending_.insert(owned_.begin(), owned_.end());
   owned_.clear();
   if (nudger_) nudger_->set_partitions({});
-  if (probe_) probe_->owned_partitions(0);
+  if (probe_) probe_->owned_partitions(options_.index, 0);
   next_catch_up_ = Clock::now();
 }
 
@@ -249,7 +250,7 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
     pending_.erase(p);
     owned_.insert(p);
   }
-  if (probe_) probe_->owned_partitions(owned_.size());
+  if (probe_) probe_->owned_partitions(options_.index, owned_.size());
   if (nudger_) {
     std::vector<std::pair<std::string, int32_t>> nudged;
     for (int32_t p : owned_) nudged.emplace_back(options_.topics.commands, p);

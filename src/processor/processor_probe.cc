@@ -97,6 +97,14 @@ void ProcessorProbe::transaction_failed(const std::string& kind) {
   labelled(failures_family_, "kind", kind).Increment();
 }
 
+void ProcessorProbe::owned_partitions(int processor, std::size_t n) {
+  std::lock_guard lock(mu_);
+  owned_by_[processor] = n;
+  std::size_t total = 0;
+  for (const auto& [i, count] : owned_by_) total += count;
+  owned_->Set(static_cast<double>(total));
+}
+
 void ProcessorProbe::client_restarted(const std::string& client) {
   labelled(restarts_family_, "client", client).Increment();
 }

@@ -41,7 +41,8 @@ class ProcessorProbe {
   void transaction_failed(const std::string& kind);
   // parcours_commands_failed_total{type}: commands whose processing threw, answered 500.
   void command_failed(const std::string& type);
-  void owned_partitions(std::size_t n) { owned_->Set(static_cast<double>(n)); }
+  // The partitions processor `processor` of this instance owns now (the gauge adds them up).
+  void owned_partitions(int processor, std::size_t n);
   void quarantined() { quarantined_->Increment(); }
   void isolated() { isolated_->Increment(); }
   void client_restarted(const std::string& client);
@@ -67,6 +68,7 @@ class ProcessorProbe {
   // Counters of the one-label families, by (family, value).
   std::map<std::pair<const void*, std::string>, prometheus::Counter*> labelled_;
   std::map<int32_t, prometheus::Gauge*> halted_;
+  std::map<int, std::size_t> owned_by_;
   prometheus::Histogram* commit_seconds_;
   prometheus::Histogram* batch_size_;
   prometheus::Counter* events_;

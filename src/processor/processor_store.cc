@@ -23,6 +23,17 @@ std::unique_ptr<ProcessorStore> ProcessorStore::open(const std::string& path, st
   s->idem_ = db->family("idem");
   s->keys_ = db->family("keys");
   s->db_ = std::move(db);
+  s->writes_ = std::make_shared<std::mutex>();
+  return s;
+}
+
+std::unique_ptr<ProcessorStore> ProcessorStore::share() const {
+  std::unique_ptr<ProcessorStore> s(new ProcessorStore());
+  s->state_ = state_;
+  s->idem_ = idem_;
+  s->keys_ = keys_;
+  s->db_ = db_;
+  s->writes_ = writes_;
   return s;
 }
 
@@ -191,6 +202,15 @@ void ProcessorStore::Batch::delete_attempt(int32_t partition) {
 }
 
 store::StoreStatus ProcessorStore::commit(Batch& b) {
+  return commit(b, lock_writes());
+}
+
+std::unique_lock<std::mutex> ProcessorStore::lock_writes() const {
+  return std::unique_lock<std::mutex>(*writes_);
+}
+
+store::StoreStatus ProcessorStore::commit(Batch& b, const std::unique_lock<std::mutex>& held) {
+  (void)held;  // the caller's proof that no other handle writes now
   return store::classify(db_->write(b.batch_));
 }
 

@@ -21,11 +21,14 @@
 // catch-up chunk written, after a failed read, and a failed read is never taken for an absent
 // journey. (The accessors keep the shape the batch decider reads through.)
 //
-// Thread-safety: used by the processor thread only (plus RocksDB's own thread-safety).
+// Thread-safety: one ProcessorStore per processor thread. The processors of an instance
+// (processor_pool.h) each get their own handle from share(): the handles write to one
+// database, and each remembers its own read failures. commit() is serialised across them.
 #pragma once
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -60,6 +63,8 @@ class ProcessorStore {
  public:
   static std::unique_ptr<ProcessorStore> open(const std::string& path, std::string* error,
                                               bool compress = true);
+  // Another handle on the same database, for another processor thread.
+  std::unique_ptr<ProcessorStore> share() const;
 
   std::optional<domain::JourneyState> state(const std::string& journey_id) const;
   std::optional<IdempotencyEntry> idempotency(const std::string& stream_id,
@@ -104,6 +109,11 @@ class ProcessorStore {
   // Writes the batch (write-ahead log, not synced: it survives a crash of the process, not
   // of the machine). The status is classified by store/errors.h.
   [[nodiscard]] store::StoreStatus commit(Batch& b);
+  // For a write that must be decided against the store as it is (the keys' catch-up, which
+  // must not bring back a key another processor has just erased): hold the lock across the
+  // reads and the commit, so that no other handle commits in between.
+  [[nodiscard]] std::unique_lock<std::mutex> lock_writes() const;
+  [[nodiscard]] store::StoreStatus commit(Batch& b, const std::unique_lock<std::mutex>& held);
 
   static std::string idem_key(const std::string& stream_id, const std::string& command_id);
 
@@ -118,7 +128,8 @@ class ProcessorStore {
                                       const std::string& what) const;
   void remember(store::StoreStatus s) const;
 
-  std::unique_ptr<store::RocksDb> db_;
+  std::shared_ptr<store::RocksDb> db_;
+  std::shared_ptr<std::mutex> writes_;  // shared by the handles of one database
   mutable store::StoreStatus read_failure_;
   rocksdb::ColumnFamilyHandle* state_ = nullptr;
   rocksdb::ColumnFamilyHandle* idem_ = nullptr;

@@ -2,6 +2,7 @@
 import collections
 import json
 import os
+import re
 import threading
 import time
 import unittest
@@ -164,6 +165,39 @@ class CrashRecovery(unittest.TestCase):
             self._run(s, expect_crash=True)
         finally:
             s.cleanup()
+
+    def test_kill9_with_three_processors(self):
+        # Decision 24: each processor of the instance is a member of the group with a disjoint
+        # share of the partitions and transactions of its own; a crash of the process loses
+        # and duplicates nothing of any of them.
+        s = Stack(partitions=6, extra_env={"PARCOURS_PROCESSORS": "3",
+                                           "PARCOURS_KAFKA_STATISTICS_INTERVAL_MS": "500"}).start()
+        try:
+            shares = self._partition_shares(s, ["processor-consumer", "processor1-consumer",
+                                                "processor2-consumer"])
+            self.assertEqual(sorted(p for share in shares.values() for p in share), list(range(6)),
+                             shares)
+            for client, share in shares.items():
+                self.assertTrue(share, f"{client} was given no partition: {shares}")
+            self._run(s)
+        finally:
+            s.cleanup()
+
+    def _partition_shares(self, s, clients, timeout=30):
+        # The commands partitions each consumer is assigned, from its lag series on /metrics.
+        deadline = time.time() + timeout
+        while True:
+            metrics = s.request("GET", "/metrics").raw
+            shares = {c: sorted(int(p) for p in re.findall(
+                r'^parcours_kafka_consumer_lag_records\{client="%s",partition="(\d+)",topic="%scommands\.v1"\}'
+                % (re.escape(c), re.escape(s.prefix)), metrics, re.M)) for c in clients}
+            owned = re.search(r"^parcours_processor_partitions (\S+)$", metrics, re.M)
+            if owned and float(owned.group(1)) == s.partitions and \
+                    sum(len(v) for v in shares.values()) == s.partitions:
+                return shares
+            if time.time() > deadline:
+                self.fail(f"partitions not shared out: {shares}, owned {owned and owned.group(1)}")
+            time.sleep(0.5)
 
     def _run(self, s, expect_crash=False):
         s.register("ft-annecy", "prescriber", prescriber_kind="FT")

@@ -1,10 +1,14 @@
 // The processor's store tells an absent key from a failed or corrupt read
-// (processor/processor_store.h, store/errors.h).
+// (processor/processor_store.h, store/errors.h); its handles, and what it keeps of the deadlines.
 #include "processor/processor_store.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <mutex>
+#include <set>
+
+#include "processor/deadline_scheduler.h"
 
 namespace parcours::processor {
 namespace {
@@ -56,6 +60,63 @@ TEST_F(ProcessorStoreTest, ACorruptValueIsAFatalFailureNotAnAbsentKey) {
   EXPECT_EQ(f.failure, store::StoreFailure::fatal);
   EXPECT_NE(f.message.find("corrupt"), std::string::npos);
   // Taken once: the next read starts clean.
+  EXPECT_TRUE(store_->take_read_failure().ok());
+}
+
+}  // namespace
+}  // namespace parcours::processor
+
+namespace parcours::processor {
+namespace {
+
+// Decision 24: the processors of an instance each read and write through a handle of their own.
+TEST_F(ProcessorStoreTest, HandlesShareTheDataButNotTheirReadFailures) {
+  auto other = store_->share();
+  auto b = other->batch();
+  b.put_attempt(2, {5, 6, 1});
+  b.put_meta("attempt/4", "{not json");
+  ASSERT_TRUE(other->commit(b).ok());
+  EXPECT_EQ(store_->attempt(2), (CommandAttempt{5, 6, 1}));  // written by one, read by the other
+
+  EXPECT_FALSE(other->attempt(4));                // a corrupt read through one handle...
+  EXPECT_TRUE(store_->take_read_failure().ok());  // ...is not the other's failure
+  EXPECT_EQ(other->take_read_failure().failure, store::StoreFailure::fatal);
+}
+
+TEST_F(ProcessorStoreTest, TheWriteLockIsOneForAllHandles) {
+  auto other = store_->share();
+  auto held = store_->lock_writes();
+  EXPECT_FALSE(std::unique_lock<std::mutex>(*held.mutex(), std::try_to_lock).owns_lock());
+  auto b = store_->batch();
+  b.put_meta("m", "1");
+  ASSERT_TRUE(store_->commit(b, held).ok());  // commits while holding it
+  held.unlock();
+  auto c = other->batch();
+  c.put_meta("m", "2");
+  ASSERT_TRUE(other->commit(c).ok());  // and the other handle's commit takes it again
+  EXPECT_EQ(store_->meta("m"), "2");
+}
+
+}  // namespace
+}  // namespace parcours::processor
+
+namespace parcours::processor {
+namespace {
+
+// The last day the deadlines were scheduled is kept per partition (decision 24).
+TEST_F(ProcessorStoreTest, DeadlinesAreDuePerPartition) {
+  const std::set<int32_t> owned{0, 1, 2};
+  EXPECT_EQ(DeadlineScheduler::due_partitions(owned, *store_, "2026-12-03", false), owned);
+  auto b = store_->batch();
+  b.put_meta("deadlines/last_day", "2026-12-02");  // what an older build kept for the store
+  b.put_meta(DeadlineScheduler::last_day_key(1), "2026-12-03");
+  ASSERT_TRUE(store_->commit(b).ok());
+  // Partition 1 was done today; 0 and 2 fall back to the store's day, yesterday.
+  EXPECT_EQ(DeadlineScheduler::due_partitions(owned, *store_, "2026-12-03", false),
+            (std::set<int32_t>{0, 2}));
+  EXPECT_EQ(DeadlineScheduler::due_partitions(owned, *store_, "2026-12-02", false),
+            std::set<int32_t>{});
+  EXPECT_EQ(DeadlineScheduler::due_partitions(owned, *store_, "2026-12-03", true), owned);
   EXPECT_TRUE(store_->take_read_failure().ok());
 }
 
