@@ -136,7 +136,8 @@ void CommandProcessor::on_assign(const std::vector<int32_t>& partitions) {
   pending_.insert(partitions.begin(), partitions.end());
   next_catch_up_ = Clock::now();
   catch_up_backoff_ms_ = 0;
-  common::log_info("partitions assigned", {{"partitions", partitions}});
+  common::log_info("partitions assigned",
+                   {{"processor", options_.name}, {"partitions", partitions}});
   if (partitions.empty()) ready_ = true;
 }
 
@@ -221,7 +222,8 @@ CommandProcessor::Step CommandProcessor::catch_up_pending() {
   }
   if (!resume(caught)) return failed("kafka", "seek to the committed offsets failed");
   common::log_info("partitions caught up",
-                   {{"partitions", caught},
+                   {{"processor", options_.name},
+                    {"partitions", caught},
                     {"seconds", std::chrono::duration<double>(Clock::now() - started).count()},
                     {"committed_offsets_seconds", committed_seconds}});
   catch_up_backoff_ms_ = 0;
