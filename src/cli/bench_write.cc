@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -131,6 +132,14 @@ int bench_write(common::Config config, const BenchOptions& options) {
     cleanup();
     return 1;
   }
+  // The topics go once the registry's reader is destroyed: librdkafka 2.0 may never finish
+  // destroying a consumer whose topic was deleted under it.
+  struct AtExit {
+    std::function<void()> run;
+    ~AtExit() {
+      if (run) run();
+    }
+  } delete_at_exit;
   projections::OrgRegistry registry(k, config.org_events_topic(), config.small_partitions);
   processor::ProcessorOptions popts;
   popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),
@@ -277,7 +286,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
               raw, avg_batch, value.size());
   std::printf("  ratio             %.2f (commands/s over raw events/s)\n",
               raw > 0 ? rate / raw : 0.0);
-  cleanup();
+  delete_at_exit.run = cleanup;
   return ok == total ? 0 : 1;
 }
 
