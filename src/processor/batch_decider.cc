@@ -14,6 +14,7 @@
 #include "domain/proof.h"
 #include "domain/ruleset.h"
 #include "events/envelope.h"
+#include "events/envelope_writer.h"
 
 namespace parcours::processor {
 
@@ -139,8 +140,11 @@ domain::DecisionContext BatchDecider::context(const CommandRecord& cmd,
 }
 
 int64_t BatchDecider::pass_counter(int32_t partition) {
-  auto it = pass_counters_.find(partition);
-  return it != pass_counters_.end() ? it->second : store_.pass_counter(partition);
+  if (auto it = pass_counters_.find(partition); it != pass_counters_.end()) return it->second;
+  // Read once per batch and partition: every command of the batch asks.
+  auto [it, read] = stored_pass_counters_.try_emplace(partition, 0);
+  if (read) it->second = store_.pass_counter(partition);
+  return it->second;
 }
 
 std::string BatchDecider::pass_number(int32_t partition) {
@@ -291,8 +295,8 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
       throw std::runtime_error("the journey's data key is missing");
     }
     crypto::seal_event_free_text(ev.type, rec.data, text_key, id);
-    const nlohmann::json env = events::seal(rec, events::kJourneySource);
-    records.push_back({topics_.events, partition, id, events::canonical(env)});
+    records.push_back(
+        {topics_.events, partition, id, events::seal_to_text(rec, events::kJourneySource)});
     domain::evolve(next, rec);
     appended.push_back({{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}});
     if (ev.type == "pass.issued") ++pass_next;
@@ -404,8 +408,7 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
     rec.actor_org = cmd.actor.org;
     rec.ruleset = result.value().ruleset;
     rec.data = ev.data;
-    const nlohmann::json env = events::seal(rec, events::kOrgSource);
-    records.push_back({topics_.org_events, -1, id, events::canonical(env)});
+    records.push_back({topics_.org_events, -1, id, events::seal_to_text(rec, events::kOrgSource)});
     domain::evolve_org(scratch, rec);
     chain.version = rec.seq;
     chain.last_hash = rec.hash;

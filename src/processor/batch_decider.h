@@ -97,7 +97,8 @@ class BatchDecider {
   std::map<std::string, nlohmann::json> new_keys_;  // journey -> wrapped key
   std::map<std::string, crypto::DataKey> unwrapped_;
   std::set<std::string> erased_keys_;
-  std::map<int32_t, int64_t> pass_counters_;
+  std::map<int32_t, int64_t> pass_counters_;         // changed by this batch
+  std::map<int32_t, int64_t> stored_pass_counters_;  // as the store has them
   domain::OrgMap org_overlay_;
   domain::OrgMap org_copies_;  // registry entries read by this batch
   std::map<std::string, projections::OrgChain> org_chains_;
