@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "events/envelope.h"
+#include "events/envelope_writer.h"
 
 namespace parcours::processor {
 
@@ -64,12 +65,22 @@ std::optional<CommandRecord> decode_command(std::string_view value, std::string*
 }
 
 std::string encode(const ReplyRecord& r) {
-  return nlohmann::json{{"command_id", r.command_id},
-                        {"reply_to", r.reply_to},
-                        {"request_id", r.request_id},
-                        {"status", r.status},
-                        {"body", r.body}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  // Written directly, keys in canonical order: no copy of the body into a tree of its own.
+  const std::string body = events::canonical(r.body);
+  std::string out;
+  out.reserve(body.size() + r.command_id.size() + r.reply_to.size() + r.request_id.size() + 80);
+  out += "{\"body\":";
+  out += body;
+  out += ",\"command_id\":";
+  events::append_json_string(out, r.command_id);
+  out += ",\"reply_to\":";
+  events::append_json_string(out, r.reply_to);
+  out += ",\"request_id\":";
+  events::append_json_string(out, r.request_id);
+  out += ",\"status\":";
+  out += std::to_string(r.status);
+  out += '}';
+  return out;
 }
 
 std::optional<ReplyRecord> decode_reply(std::string_view value) {

@@ -4,6 +4,7 @@
 
 #include "domain/state_json.h"
 #include "events/envelope.h"
+#include "events/envelope_writer.h"
 
 namespace parcours::processor {
 
@@ -167,8 +168,17 @@ void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
 void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
                                             const std::string& command_id,
                                             const IdempotencyEntry& e) {
-  nlohmann::json j = {{"hash", e.hash}, {"status", e.status}, {"body", e.body}, {"day", e.day}};
-  (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), events::canonical(j));
+  // {"body","day","hash","status"}, written directly in canonical order (no copy of the body).
+  std::string v = "{\"body\":";
+  v += events::canonical(e.body);
+  v += ",\"day\":";
+  events::append_json_string(v, e.day);
+  v += ",\"hash\":";
+  events::append_json_string(v, e.hash);
+  v += ",\"status\":";
+  v += std::to_string(e.status);
+  v += '}';
+  (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), v);
 }
 
 void ProcessorStore::Batch::put_key(const std::string& journey_id, const nlohmann::json& wrapped) {
