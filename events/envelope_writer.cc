@@ -15,41 +15,28 @@ bool plain(std::string_view s) {
   return true;
 }
 
-void member(std::string& out, std::string_view key, std::string_view value) {
-  out += '"';
-  out += key;
-  out += "\":";
-  append_json_string(out, value);
-  out += ',';
-}
-
 // The envelope's text, "hash" included when `hash` is not empty. `data` is canonical(data).
 void write_envelope(std::string& out, const domain::RecordedEvent& e, std::string_view source,
                     std::string_view data, std::string_view hash) {
   out.clear();
-  out += '{';
-  member(out, "actor", e.actor);
-  member(out, "actororg", e.actor_org);
-  member(out, "commandid", e.command_id);
-  out += "\"data\":";
-  out += data;
-  out += ',';
-  member(out, "datacontenttype", "application/json");
-  member(out, "dataschema", dataschema_of(e.type));
-  if (!hash.empty()) member(out, "hash", hash);
-  member(out, "id", e.id);
-  member(out, "prevhash", e.prevhash);
-  member(out, "ruleset", e.ruleset);
-  out += "\"seq\":";
-  out += std::to_string(e.seq);
-  out += ',';
-  member(out, "source", source);
-  member(out, "specversion", "1.0");
-  member(out, "subject", e.subject);
-  member(out, "time", e.time);
-  out += "\"type\":";
-  append_json_string(out, e.type);
-  out += '}';
+  CanonicalObject o(out);
+  o.string("actor", e.actor)
+      .string("actororg", e.actor_org)
+      .string("commandid", e.command_id)
+      .raw("data", data)
+      .string("datacontenttype", "application/json")
+      .string("dataschema", dataschema_of(e.type));
+  if (!hash.empty()) o.string("hash", hash);
+  o.string("id", e.id)
+      .string("prevhash", e.prevhash)
+      .string("ruleset", e.ruleset)
+      .number("seq", e.seq)
+      .string("source", source)
+      .string("specversion", "1.0")
+      .string("subject", e.subject)
+      .string("time", e.time)
+      .string("type", e.type)
+      .close();
 }
 
 }  // namespace
@@ -63,6 +50,31 @@ void append_json_string(std::string& out, std::string_view s) {
   }
   // Anything to escape or to check: nlohmann's own serialiser, so the bytes are canonical()'s.
   out += canonical(nlohmann::json(std::string(s)));
+}
+
+void CanonicalObject::key(std::string_view k) {
+  if (!first_) out_ += ',';
+  first_ = false;
+  append_json_string(out_, k);
+  out_ += ':';
+}
+
+CanonicalObject& CanonicalObject::string(std::string_view k, std::string_view value) {
+  key(k);
+  append_json_string(out_, value);
+  return *this;
+}
+
+CanonicalObject& CanonicalObject::number(std::string_view k, long long value) {
+  key(k);
+  out_ += std::to_string(value);
+  return *this;
+}
+
+CanonicalObject& CanonicalObject::raw(std::string_view k, std::string_view canonical_json) {
+  key(k);
+  out_ += canonical_json;
+  return *this;
 }
 
 std::string seal_to_text(domain::RecordedEvent& e, std::string_view source) {

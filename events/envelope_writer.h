@@ -23,4 +23,21 @@ std::string seal_to_text(domain::RecordedEvent& event, std::string_view source);
 // U+FFFD).
 void append_json_string(std::string& out, std::string_view s);
 
+// Appends a JSON object member by member. The caller gives the members in canonical order
+// (keys sorted by byte value) and each value as canonical() would write it; then the text is
+// canonical() of the same object, with no tree built.
+class CanonicalObject {
+ public:
+  explicit CanonicalObject(std::string& out) : out_(out) { out_ += '{'; }
+  CanonicalObject& string(std::string_view key, std::string_view value);
+  CanonicalObject& number(std::string_view key, long long value);
+  CanonicalObject& raw(std::string_view key, std::string_view canonical_json);
+  void close() { out_ += '}'; }
+
+ private:
+  void key(std::string_view k);
+  std::string& out_;
+  bool first_ = true;
+};
+
 }  // namespace parcours::events

@@ -65,21 +65,17 @@ std::optional<CommandRecord> decode_command(std::string_view value, std::string*
 }
 
 std::string encode(const ReplyRecord& r) {
-  // Written directly, keys in canonical order: no copy of the body into a tree of its own.
+  // Written directly: no copy of the body into a tree of its own.
   const std::string body = events::canonical(r.body);
   std::string out;
   out.reserve(body.size() + r.command_id.size() + r.reply_to.size() + r.request_id.size() + 80);
-  out += "{\"body\":";
-  out += body;
-  out += ",\"command_id\":";
-  events::append_json_string(out, r.command_id);
-  out += ",\"reply_to\":";
-  events::append_json_string(out, r.reply_to);
-  out += ",\"request_id\":";
-  events::append_json_string(out, r.request_id);
-  out += ",\"status\":";
-  out += std::to_string(r.status);
-  out += '}';
+  events::CanonicalObject(out)
+      .raw("body", body)
+      .string("command_id", r.command_id)
+      .string("reply_to", r.reply_to)
+      .string("request_id", r.request_id)
+      .number("status", r.status)
+      .close();
   return out;
 }
 

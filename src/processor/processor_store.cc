@@ -168,16 +168,14 @@ void ProcessorStore::Batch::put_state(const domain::JourneyState& s) {
 void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
                                             const std::string& command_id,
                                             const IdempotencyEntry& e) {
-  // {"body","day","hash","status"}, written directly in canonical order (no copy of the body).
-  std::string v = "{\"body\":";
-  v += events::canonical(e.body);
-  v += ",\"day\":";
-  events::append_json_string(v, e.day);
-  v += ",\"hash\":";
-  events::append_json_string(v, e.hash);
-  v += ",\"status\":";
-  v += std::to_string(e.status);
-  v += '}';
+  // Written directly: no copy of the body into a tree of its own.
+  std::string v;
+  events::CanonicalObject(v)
+      .raw("body", events::canonical(e.body))
+      .string("day", e.day)
+      .string("hash", e.hash)
+      .number("status", e.status)
+      .close();
   (void)batch_.Put(store_->idem_, idem_key(stream_id, command_id), v);
 }
 

@@ -89,5 +89,19 @@ TEST(EnvelopeWriter, AppendsPlainStringsAsTheyAre) {
   EXPECT_EQ(out, "x\"abc-123_Z\"");
 }
 
+TEST(EnvelopeWriter, CanonicalObjectIsCanonicalOfTheSameTree) {
+  std::string out;
+  CanonicalObject(out)
+      .raw("a", R"({"x":[1,2]})")
+      .string("b", "é\n")
+      .number("c", -42)
+      .string("d", "")
+      .close();
+  EXPECT_EQ(out, canonical({{"a", {{"x", {1, 2}}}}, {"b", "é\n"}, {"c", -42}, {"d", ""}}));
+  std::string empty;
+  CanonicalObject(empty).close();
+  EXPECT_EQ(empty, "{}");
+}
+
 }  // namespace
 }  // namespace parcours::events
