@@ -111,6 +111,8 @@ int64_t ProcessorStore::pass_counter(int32_t partition) const {
 }
 
 long ProcessorStore::forget_rejections_before(const std::string& day) {
+  static const std::string kSwept = "rejections/swept_before";
+  if (auto swept = meta(kSwept); swept && *swept >= day) return 0;
   auto b = batch();
   long n = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), idem_));
@@ -123,7 +125,8 @@ long ProcessorStore::forget_rejections_before(const std::string& day) {
     (void)b.batch_.Delete(idem_, it->key());
     ++n;
   }
-  if (n > 0 && !commit(b).ok()) return 0;
+  if (it->status().ok()) b.put_meta(kSwept, day);  // a scan cut short is done again
+  if (!commit(b).ok()) return 0;
   return n;
 }
 

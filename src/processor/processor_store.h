@@ -74,10 +74,11 @@ class ProcessorStore {
   int64_t pass_counter(int32_t partition) const;
   // Visits every journey state (the deadline scan); stops when visit returns false.
   void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit) const;
-  // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   // Deletes the remembered rejections decided before `day` (kRejectionRetentionDays); returns
-  // how many. Called once a day by the deadline scan.
+  // how many. Called once a day by each processor's deadline scan: the store remembers the
+  // last `day` swept, and the other processors' calls for it return 0 without a scan.
   long forget_rejections_before(const std::string& day);
+  // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   std::optional<std::string> meta(const std::string& key) const;
   std::optional<CommandAttempt> attempt(int32_t partition) const;
 

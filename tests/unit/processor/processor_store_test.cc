@@ -103,6 +103,31 @@ TEST_F(ProcessorStoreTest, TheWriteLockIsOneForAllHandles) {
 namespace parcours::processor {
 namespace {
 
+// Each processor's deadline scan asks for the day's sweep of old rejections: one scan does it.
+TEST_F(ProcessorStoreTest, RejectionsAreSweptOncePerDay) {
+  auto b = store_->batch();
+  b.put_idempotency("journey:j", "old", IdempotencyEntry{"h", 422, {{"code", "x"}}, "2026-10-01"});
+  b.put_idempotency("journey:j", "new", IdempotencyEntry{"h", 422, {{"code", "x"}}, "2026-12-01"});
+  b.put_idempotency("journey:j", "ok", IdempotencyEntry{"h", 201, {{"v", 1}}, "2026-10-01"});
+  ASSERT_TRUE(store_->commit(b).ok());
+  auto other = store_->share();
+  EXPECT_EQ(other->forget_rejections_before("2026-11-03"), 1);
+  EXPECT_FALSE(store_->idempotency("journey:j", "old"));
+  EXPECT_TRUE(store_->idempotency("journey:j", "new"));
+  EXPECT_TRUE(store_->idempotency("journey:j", "ok"));  // accepted commands are kept for good
+
+  // The same day again, from another handle: no scan (an entry put back stays).
+  auto again = store_->batch();
+  again.put_idempotency("journey:j", "old", IdempotencyEntry{"h", 422, {}, "2026-10-01"});
+  ASSERT_TRUE(store_->commit(again).ok());
+  EXPECT_EQ(store_->forget_rejections_before("2026-11-03"), 0);
+  EXPECT_TRUE(store_->idempotency("journey:j", "old"));
+  // The next day scans again.
+  EXPECT_EQ(store_->forget_rejections_before("2026-11-04"), 1);
+  EXPECT_FALSE(store_->idempotency("journey:j", "old"));
+  EXPECT_TRUE(store_->take_read_failure().ok());
+}
+
 // The last day the deadlines were scheduled is kept per partition (decision 24).
 TEST_F(ProcessorStoreTest, DeadlinesAreDuePerPartition) {
   const std::set<int32_t> owned{0, 1, 2};
