@@ -8,6 +8,7 @@ import base64
 import hashlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -30,6 +31,48 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class PrivateBroker:
+    """A broker of its own for a test that stops it (`deploy/local/kafka.sh` in a fresh home).
+
+    Both its ports are chosen free, the client port and the controller port: the script's
+    default controller port (client port + 1) may be in use by anything on the machine. A start
+    that fails (a port taken between the choice and the bind) is tried again on new ports, and
+    the last failure shows the broker's own words."""
+
+    SCRIPT = os.path.join(os.path.dirname(__file__), "../../deploy/local/kafka.sh")
+
+    def __init__(self, attempts=3):
+        last = None
+        for _ in range(attempts):
+            self.port, ctrl = free_port(), free_port()
+            self.home = tempfile.mkdtemp(prefix="parcours-it-broker-")
+            self.env = dict(os.environ, PARCOURS_KAFKA_PORT=str(self.port),
+                            PARCOURS_KAFKA_CTRL_PORT=str(ctrl), PARCOURS_KAFKA_HOME=self.home)
+            last = self._run("start", timeout=300)
+            if last.returncode == 0:
+                return
+            self._run("stop", timeout=120)
+            shutil.rmtree(self.home, ignore_errors=True)
+        raise RuntimeError(f"private broker did not start: {last.stdout}{last.stderr}")
+
+    @property
+    def address(self):
+        return f"127.0.0.1:{self.port}"
+
+    def _run(self, verb, timeout):
+        return subprocess.run([self.SCRIPT, verb], env=self.env, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def stop(self):
+        r = self._run("stop", timeout=120)
+        if r.returncode != 0:
+            raise RuntimeError(f"private broker did not stop: {r.stdout}{r.stderr}")
+
+    def remove(self):
+        self._run("stop", timeout=120)
+        shutil.rmtree(self.home, ignore_errors=True)
 
 
 def canonical(value):

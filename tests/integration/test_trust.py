@@ -6,14 +6,11 @@ import glob
 import json
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 import time
 import unittest
 import uuid
 
-from harness import Stack, free_port, person
+from harness import PrivateBroker, Stack, person
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -246,12 +243,8 @@ class IdentityReadsNeedTheAccessLog(unittest.TestCase):
     acknowledged; with the broker gone it is 503, and the identity is not shown."""
 
     def test_503_when_the_read_cannot_be_logged(self):
-        port = free_port()
-        home = tempfile.mkdtemp(prefix="parcours-it-broker-")
-        env = dict(os.environ, PARCOURS_KAFKA_PORT=str(port), PARCOURS_KAFKA_HOME=home)
-        kafka = os.path.join(ROOT, "deploy", "local", "kafka.sh")
-        subprocess.run([kafka, "start"], env=env, check=True, capture_output=True, timeout=300)
-        s = Stack(extra_env={"PARCOURS_KAFKA_BROKERS": f"127.0.0.1:{port}"})
+        broker = PrivateBroker()
+        s = Stack(extra_env={"PARCOURS_KAFKA_BROKERS": broker.address})
         try:
             s.start()
             s.register("ft-annecy", "prescriber", prescriber_kind="FT")
@@ -265,7 +258,7 @@ class IdentityReadsNeedTheAccessLog(unittest.TestCase):
             ok = s.journey(j, ft, min_version=r.json["version"])
             self.assertEqual(ok.json["person"]["last_name"], PERSON["last_name"])
             self.assertEqual(s.journey(j, ei).status, 200)
-            subprocess.run([kafka, "stop"], env=env, check=True, capture_output=True, timeout=120)
+            broker.stop()
             started = time.time()
             r = s.journey(j, ft)
             self.assertEqual((r.status, r.json["code"]), (503, "unavailable"), r)
@@ -278,8 +271,7 @@ class IdentityReadsNeedTheAccessLog(unittest.TestCase):
         finally:
             if s.proc and s.proc.poll() is None:
                 s.kill9()
-            subprocess.run([kafka, "stop"], env=env, capture_output=True, timeout=120)
-            shutil.rmtree(home, ignore_errors=True)
+            broker.remove()
 
 
 class TokenIssuerAndAudience(unittest.TestCase):
