@@ -17,7 +17,11 @@ constexpr const char* kLastDayOfStore = "deadlines/last_day";
 }  // namespace
 
 std::string DeadlineScheduler::last_day_key(int32_t partition) {
-  return std::string(kLastDayOfStore) + "/" + std::to_string(partition);
+  // Appended in place: GCC 12 misreads `std::string(...) + "/"` as out of bounds (-Warray-bounds).
+  std::string key(kLastDayOfStore);
+  key += '/';
+  key += std::to_string(partition);
+  return key;
 }
 
 std::set<int32_t> DeadlineScheduler::due_partitions(const std::set<int32_t>& owned,
