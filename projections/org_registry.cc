@@ -10,10 +10,6 @@
 
 namespace parcours::projections {
 
-namespace {
-constexpr long kAttemptMs = 1000;
-}  // namespace
-
 OrgRegistry::OrgRegistry(kafka::KafkaSettings settings, std::string topic, int partitions)
     : settings_(std::move(settings)), topic_(std::move(topic)), partitions_(partitions) {}
 
@@ -23,12 +19,12 @@ kafka::KafkaStatus OrgRegistry::sync(int timeout_ms) {
   using Clock = std::chrono::steady_clock;
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   for (;;) {
-    // Short attempts: a query stuck on a dead leader is abandoned after one second and the next
-    // one, with a fresh handle, finds the new leaders as soon as they are elected (about 3 s
-    // after a broker dies), instead of waiting out the whole timeout on the dead one.
+    // A query stuck on a dead leader is asked again with fresh handles while it waits
+    // (kafka::WatermarkQuery), which find the new leaders as soon as they are elected. A broker
+    // that answers with an error is asked again here.
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    auto s = sync_once(static_cast<int>(std::clamp<long>(left, 1, kAttemptMs)));
+    auto s = sync_once(static_cast<int>(std::max<long>(left, 1)));
     if (s.failure != kafka::Failure::retriable || Clock::now() >= deadline) {
       return s;
     }

@@ -60,73 +60,120 @@ void WatermarkQuery::serve(std::shared_ptr<Worker> w) {
 
 // Its handle reports no statistics: nothing polls it, and an abandoned worker may outlive
 // whoever takes them (kafka_settings.h).
-WatermarkQuery::WatermarkQuery(KafkaSettings settings)
-    : settings_(named(std::move(settings), "")) {}
+WatermarkQuery::WatermarkQuery(KafkaSettings settings, int hedge_ms)
+    : settings_(named(std::move(settings), "")), hedge_ms_(hedge_ms) {}
 
 WatermarkQuery::~WatermarkQuery() {
-  if (!worker_) return;
+  if (worker_) retire(worker_);
+}
+
+WatermarkQuery::WorkerPtr WatermarkQuery::start_worker(std::string* error) const {
+  auto w = std::make_shared<Worker>();
+  auto conf =
+      make_conf(settings_, ClientRole::reader, {{"group.id", "parcours-watermarks"}}, error);
+  if (conf) w->handle.reset(RdKafka::KafkaConsumer::create(conf.get(), *error));
+  if (!w->handle) return nullptr;
+  w->thread = std::thread(&WatermarkQuery::serve, w);
+  return w;
+}
+
+void WatermarkQuery::retire(const WorkerPtr& w) {
   bool busy = false;
   {
-    std::lock_guard lock(worker_->mu);
-    worker_->stop = true;
-    busy = worker_->busy;
+    std::lock_guard lock(w->mu);
+    w->stop = true;  // it leaves once librdkafka returns
+    busy = w->busy;
   }
-  worker_->cv.notify_all();
-  // An idle worker ends now; one stuck in librdkafka ends by itself later.
+  w->cv.notify_all();
   if (busy) {
-    worker_->thread.detach();
+    w->thread.detach();
+    ++abandoned_;
   } else {
-    worker_->thread.join();
+    w->thread.join();
   }
 }
 
+namespace {
+
+void post(WatermarkQuery::Partitions partitions, int timeout_ms, auto& w) {
+  std::lock_guard lock(w->mu);
+  w->request = std::move(partitions);
+  w->timeout_ms = timeout_ms;
+  w->done = false;
+  w->has_request = true;
+  w->cv.notify_all();
+}
+
+}  // namespace
+
 KafkaStatus WatermarkQuery::end_offsets(const Partitions& partitions, Offsets* out,
                                         int timeout_ms) {
-  if (!worker_) {
-    auto w = std::make_shared<Worker>();
-    std::string error;
-    auto conf =
-        make_conf(settings_, ClientRole::reader, {{"group.id", "parcours-watermarks"}}, &error);
-    if (conf) w->handle.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
-    if (!w->handle) return {Failure::retriable, "watermark client: " + error};
-    w->thread = std::thread(&WatermarkQuery::serve, w);
-    worker_ = std::move(w);
+  using Clock = std::chrono::steady_clock;
+  const auto started = Clock::now();
+  // The workers' own timeout is honoured when librdkafka honours it; this one always is.
+  const auto deadline = started + std::chrono::milliseconds(timeout_ms + 500);
+  std::string error;
+  if (!worker_) worker_ = start_worker(&error);
+  if (!worker_) return {Failure::retriable, "watermark client: " + error};
+  std::vector<WorkerPtr> racing{worker_};
+  worker_.reset();
+  post(partitions, timeout_ms, racing.front());
+  auto next_hedge = started + std::chrono::milliseconds(hedge_ms_);
+  KafkaStatus failed;
+  for (;;) {
+    // The oldest worker is waited on with its condition variable, so that the usual case (one
+    // worker, answered in a few milliseconds) returns at once; others are looked at between.
+    const auto wake =
+        std::min({deadline, next_hedge,
+                  Clock::now() + std::chrono::milliseconds(racing.size() > 1 ? 10 : hedge_ms_)});
+    {
+      std::unique_lock lock(racing.front()->mu);
+      racing.front()->cv.wait_until(lock, wake, [&] { return racing.front()->done; });
+    }
+    for (std::size_t i = 0; i < racing.size();) {
+      WorkerPtr w = racing[i];
+      std::unique_lock lock(w->mu);
+      if (!w->done) {
+        ++i;
+        continue;
+      }
+      if (w->status.ok()) {
+        for (const auto& [tp, end] : w->result) (*out)[tp] = end;
+        lock.unlock();
+        racing.erase(racing.begin() + static_cast<std::ptrdiff_t>(i));
+        for (const auto& other : racing) retire(other);
+        worker_ = std::move(w);  // answered: kept for the next calls
+        return KafkaStatus::success();
+      }
+      // A broker answered with an error (not the leader any more, ...). librdkafka 2.0 does
+      // not refresh this handle's view of the leaders for such an answer: the same query went
+      // on failing for minutes after a broker restart. Its handle is dropped.
+      failed = w->status;
+      lock.unlock();
+      retire(w);
+      racing.erase(racing.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    if (racing.empty()) return failed;  // the caller tries again with a fresh handle
+    const auto now = Clock::now();
+    if (now >= deadline) break;
+    if (now >= next_hedge) {
+      next_hedge = now + std::chrono::milliseconds(hedge_ms_);
+      if (racing.size() >= kMaxRacing) {
+        retire(racing.front());
+        racing.erase(racing.begin());
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count();
+      if (auto w = start_worker(&error)) {
+        post(partitions, static_cast<int>(left), w);
+        racing.push_back(std::move(w));
+      }
+    }
   }
-  std::unique_lock lock(worker_->mu);
-  worker_->request = partitions;
-  worker_->timeout_ms = timeout_ms;
-  worker_->done = false;
-  worker_->has_request = true;
-  worker_->cv.notify_all();
-  // The worker's own timeout is honoured when librdkafka honours it; this one always is.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms) +
-                        std::chrono::milliseconds(500);
-  if (!worker_->cv.wait_until(lock, deadline, [&] { return worker_->done; })) {
-    worker_->stop = true;  // it leaves once librdkafka returns
-    lock.unlock();
-    worker_->thread.detach();
-    worker_.reset();
-    ++abandoned_;
-    common::log_warn("end offsets not answered in time (a partition's leader is down?)",
-                     {{"timeout_ms", timeout_ms}, {"abandoned_queries", abandoned_}});
-    return {Failure::retriable, "end offsets not answered in time"};
-  }
-  if (!worker_->status.ok()) {
-    // A broker answered with an error (not the leader any more, ...). librdkafka 2.0 does not
-    // refresh this handle's view of the leaders for such an answer: the same query went on
-    // failing for minutes after a broker restart, holding the processor's registry sync and
-    // every command with it. The next query starts with a fresh handle, which asks the
-    // cluster who leads now.
-    KafkaStatus failed = worker_->status;
-    worker_->stop = true;
-    lock.unlock();
-    worker_->cv.notify_all();
-    worker_->thread.join();  // idle: it has answered
-    worker_.reset();
-    return failed;
-  }
-  for (const auto& [tp, end] : worker_->result) (*out)[tp] = end;
-  return KafkaStatus::success();
+  for (const auto& w : racing) retire(w);
+  common::log_warn("end offsets not answered in time (a partition's leader is down?)",
+                   {{"timeout_ms", timeout_ms}, {"abandoned_queries", abandoned_}});
+  return {Failure::retriable, "end offsets not answered in time"};
 }
 
 }  // namespace parcours::kafka

@@ -6,14 +6,20 @@
 // that asks for end offsets on every batch (the organisation registry) would then stall for as
 // long as a killed broker stays away, although its partitions have new leaders within seconds.
 //
-// WatermarkQuery asks on a worker thread with a client handle of its own. When an answer does
-// not come in time, the call returns a retriable failure; the stuck worker is abandoned (its
-// thread ends, and its handle is destroyed, when librdkafka lets go, which is when the broker
-// comes back) and the next call starts a fresh one, which sees the new leaders.
+// WatermarkQuery asks on a worker thread with a client handle of its own. When the answer is
+// late (kHedgeMs), it asks again, in parallel, with a fresh worker: a fresh handle reads the
+// cluster's metadata anew, so once the controllers have elected new leaders it is answered at
+// once, while the first one may wait for the dead broker for ever. The first answer wins and
+// its worker is kept for the next calls. At most kMaxRacing workers run for one call; past
+// that the oldest is abandoned (its thread ends, and its handle is destroyed, when librdkafka
+// lets go, which is when the broker comes back). No answer by the deadline is a retriable
+// failure. A broker that fails a query gives a fresh handle only when the racing ones are
+// done too.
 //
 // Thread-safety: one caller thread at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -31,7 +37,13 @@ class WatermarkQuery {
   using Partitions = std::vector<std::pair<std::string, int32_t>>;
   using Offsets = std::map<std::pair<std::string, int32_t>, int64_t>;
 
-  explicit WatermarkQuery(KafkaSettings settings);
+  // A query not answered this soon is asked again by a fresh worker beside it.
+  static constexpr int kHedgeMs = 400;
+  // Workers asking at once for one call; a new one beyond that abandons the oldest.
+  static constexpr std::size_t kMaxRacing = 3;
+
+  // hedge_ms: kHedgeMs but for tests.
+  explicit WatermarkQuery(KafkaSettings settings, int hedge_ms = kHedgeMs);
   ~WatermarkQuery();
   WatermarkQuery(const WatermarkQuery&) = delete;
   WatermarkQuery& operator=(const WatermarkQuery&) = delete;
@@ -44,8 +56,15 @@ class WatermarkQuery {
 
  private:
   struct Worker;
-  static void serve(std::shared_ptr<Worker> worker);
+  using WorkerPtr = std::shared_ptr<Worker>;
+  static void serve(WorkerPtr worker);
+  // A worker with a fresh handle and its own thread, or null (with *error) if librdkafka
+  // refused to create the handle.
+  WorkerPtr start_worker(std::string* error) const;
+  // Stops a worker this call no longer waits for: joined if idle, detached if inside librdkafka.
+  void retire(const WorkerPtr& worker);
   KafkaSettings settings_;
+  int hedge_ms_;
   std::shared_ptr<Worker> worker_;
   long abandoned_ = 0;
 };

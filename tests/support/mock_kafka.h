@@ -1,5 +1,5 @@
-// A librdkafka mock cluster of one broker for component tests, with one topic. It lives in a
-// producer handle of its own, which nothing else uses.
+// A librdkafka mock cluster for component tests (one broker unless told), with one topic. It lives
+// in a producer handle of its own, which nothing else uses.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
@@ -20,13 +20,13 @@ class MockKafka {
   }
 
   // Starts the cluster with `topic` of `partitions` partitions; "" or the problem.
-  std::string start(const char* topic, int partitions) {
+  std::string start(const char* topic, int partitions, int brokers = 1) {
     char err[256];
     rd_kafka_conf_t* conf = rd_kafka_conf_new();
     rd_kafka_conf_set(conf, "log_level", "0", err, sizeof err);
     host_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
     if (!host_) return err;
-    mock_ = rd_kafka_mock_cluster_new(host_, 1);
+    mock_ = rd_kafka_mock_cluster_new(host_, brokers);
     if (!mock_) return "no mock cluster";
     if (rd_kafka_mock_topic_create(mock_, topic, partitions, 1) != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return "topic not created";
