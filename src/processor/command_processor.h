@@ -46,6 +46,7 @@
 #include "processor/processor_store.h"
 #include "processor/quarantine.h"
 #include "processor/state_cache.h"
+#include "processor/transaction.h"
 #include "projections/chain_link.h"
 #include "projections/org_registry.h"
 
@@ -162,6 +163,7 @@ class CommandProcessor {
   std::atomic<int32_t> forced_deadline_day_{INT32_MIN};
   std::atomic<bool> ready_{false};
   std::atomic<long> batches_{0};
+  TransactionPhases phases_;  // of the last transaction, for the slow and failed batch logs
 };
 
 }  // namespace parcours::processor

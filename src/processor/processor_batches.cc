@@ -171,7 +171,9 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
     common::log_warn("slow batch", {{"commands", messages.size()},
                                     {"seconds", total},
                                     {"registry_sync_seconds", sync_seconds},
-                                    {"transaction_seconds", seconds}});
+                                    {"transaction_seconds", seconds},
+                                    {"send_offsets_seconds", phases_.send_offsets},
+                                    {"commit_seconds", phases_.commit}});
   }
   ++batches_;
   return Step::done;
@@ -187,7 +189,8 @@ kafka::KafkaStatus CommandProcessor::commit_transaction(const std::vector<OutRec
     offsets.push_back(RdKafka::TopicPartition::create(options_.topics.commands, p, next));
   }
   std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-  const kafka::KafkaStatus s = write_batch(*producer_, out, offsets, group.get(), headed);
+  const kafka::KafkaStatus s =
+      write_batch(*producer_, out, offsets, group.get(), headed, kCommitTimeoutMs, &phases_);
   RdKafka::TopicPartition::destroy(offsets);
   *seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return s;
@@ -235,9 +238,12 @@ CommandProcessor::Step CommandProcessor::quarantine_one(const RdKafka::Message& 
 CommandProcessor::Step CommandProcessor::transaction_failed(
     const kafka::KafkaStatus& s, const AttemptRecords& restore,
     const std::vector<const RdKafka::Message*>& messages) {
-  common::log_warn(
-      "transaction failed",
-      {{"kind", kafka::to_string(s.failure)}, {"error", s.message}, {"commands", messages.size()}});
+  common::log_warn("transaction failed", {{"kind", kafka::to_string(s.failure)},
+                                          {"error", s.message},
+                                          {"commands", messages.size()},
+                                          {"produce_seconds", phases_.produce},
+                                          {"send_offsets_seconds", phases_.send_offsets},
+                                          {"commit_seconds", phases_.commit}});
   if (probe_) probe_->transaction_failed(kafka::to_string(s.failure));
   // Not a crash: the attempt records go back to what they were.
   store::StoreStatus failure;

@@ -1,5 +1,7 @@
 #include "processor/transaction.h"
 
+#include <chrono>
+
 #include "common/log.h"
 
 namespace parcours::processor {
@@ -8,7 +10,15 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
-                               const std::vector<HeadedRecord>& headed, int commit_timeout_ms) {
+                               const std::vector<HeadedRecord>& headed, int commit_timeout_ms,
+                               TransactionPhases* phases) {
+  using Clock = std::chrono::steady_clock;
+  TransactionPhases unused;
+  if (!phases) phases = &unused;
+  auto since = [](Clock::time_point t) {
+    return std::chrono::duration<double>(Clock::now() - t).count();
+  };
+  auto t = Clock::now();
   kafka::KafkaStatus s = producer.begin();
   for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
     const auto& r = records[i];
@@ -18,8 +28,13 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
     const auto& r = headed[i];
     s = producer.produce(r.topic, r.partition, r.key, &r.value, r.headers);
   }
+  phases->produce = since(t);
+  t = Clock::now();
   if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group, commit_timeout_ms);
+  phases->send_offsets = since(t);
+  t = Clock::now();
   if (s.ok()) s = producer.commit(commit_timeout_ms);
+  phases->commit = since(t);
   return s;
 }
 

@@ -28,12 +28,20 @@ namespace parcours::processor {
 // move within seconds (decision 23), so a healthy commit never nears it.
 inline constexpr int kCommitTimeoutMs = 5000;
 
+// Where a transaction's time went, in seconds, for the logs of slow and failed batches.
+struct TransactionPhases {
+  double produce = 0;       // begin and enqueue every record (waits only on a full queue)
+  double send_offsets = 0;  // AddOffsetsToTxn and TxnOffsetCommit (both coordinators)
+  double commit = 0;        // every record acknowledged, then EndTxn
+};
+
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
                                const std::vector<HeadedRecord>& headed = {},
-                               int commit_timeout_ms = kCommitTimeoutMs);
+                               int commit_timeout_ms = kCommitTimeoutMs,
+                               TransactionPhases* phases = nullptr);
 
 enum class Recovery {
   abort_and_rewind,     // abort_transaction(), the producer stays usable: not used (see
