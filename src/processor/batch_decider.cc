@@ -111,16 +111,21 @@ std::optional<IdempotencyEntry> BatchDecider::seen(const std::string& stream_id,
 
 void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json body,
                          std::vector<OutRecord>& out, bool remember) {
+  // Written once, for the reply and the idempotency entry.
+  std::string text = events::canonical(body);
+  const bool answered = !cmd.reply_to.empty();  // system commands: nobody waits
+  if (answered) {
+    const ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, nullptr};
+    const int partition = cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
+                              ? cmd.reply_partition
+                              : 0;
+    out.push_back({topics_.replies, partition, cmd.command_id, encode(r, text)});
+  }
   if (remember) {
     idem_[ProcessorStore::idem_key(cmd.stream + ":" + cmd.stream_id, cmd.command_id)] =
-        IdempotencyEntry{cmd.payload_hash, status, body, recorded_time_.substr(0, 10)};
+        IdempotencyEntry{cmd.payload_hash, status, std::move(body), recorded_time_.substr(0, 10),
+                         std::move(text)};
   }
-  if (cmd.reply_to.empty()) return;  // system commands: nobody waits
-  ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, std::move(body)};
-  const int partition = cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
-                            ? cmd.reply_partition
-                            : 0;
-  out.push_back({topics_.replies, partition, cmd.command_id, encode(r)});
 }
 
 domain::DecisionContext BatchDecider::context(const CommandRecord& cmd,

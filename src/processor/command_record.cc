@@ -65,8 +65,11 @@ std::optional<CommandRecord> decode_command(std::string_view value, std::string*
 }
 
 std::string encode(const ReplyRecord& r) {
+  return encode(r, events::canonical(r.body));
+}
+
+std::string encode(const ReplyRecord& r, std::string_view body) {
   // Written directly: no copy of the body into a tree of its own.
-  const std::string body = events::canonical(r.body);
   std::string out;
   out.reserve(body.size() + r.command_id.size() + r.reply_to.size() + r.request_id.size() + 80);
   events::CanonicalObject(out)

@@ -71,6 +71,9 @@ struct ReplyRecord {
 };
 
 std::string encode(const ReplyRecord& r);
+// The same record, with its body given as canonical JSON already written (r.body is ignored):
+// the processor writes an accepted command's body once, for the reply and the idempotency entry.
+std::string encode(const ReplyRecord& r, std::string_view canonical_body);
 std::optional<ReplyRecord> decode_reply(std::string_view value);
 
 }  // namespace parcours::processor

@@ -174,7 +174,7 @@ void ProcessorStore::Batch::put_idempotency(const std::string& stream_id,
   // Written directly: no copy of the body into a tree of its own.
   std::string v;
   events::CanonicalObject(v)
-      .raw("body", events::canonical(e.body))
+      .raw("body", e.canonical_body.empty() ? events::canonical(e.body) : e.canonical_body)
       .string("day", e.day)
       .string("hash", e.hash)
       .number("status", e.status)

@@ -44,6 +44,8 @@ struct IdempotencyEntry {
   int status = 0;
   nlohmann::json body;
   std::string day;  // YYYY-MM-DD the outcome was decided ("" in older entries, and kept)
+  // canonical(body) when the writer has it already, else "" (written from `body`).
+  std::string canonical_body = {};
 };
 
 // A rejection is remembered this long, then forgotten (a retry is decided anew) and swept.

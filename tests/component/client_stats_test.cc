@@ -64,9 +64,12 @@ TEST_F(ClientStatsComponentTest, AProducersStatisticsBecomeSeries) {
               RdKafka::ERR_NO_ERROR);
   }
   ASSERT_EQ(producer->flush(10000), RdKafka::ERR_NO_ERROR);
-  // Statistics are handed over inside a poll.
+  // Statistics are handed over inside a poll. A document taken before the flush ended may be
+  // handed over after it, still counting queued messages: wait for one taken after it (every
+  // 100 ms).
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (value("parcours_kafka_sent_bytes_total", "test-producer").value_or(0) <= 0 &&
+  while ((value("parcours_kafka_sent_bytes_total", "test-producer").value_or(0) <= 0 ||
+          value("parcours_kafka_producer_queue_messages", "test-producer").value_or(-1) != 0) &&
          std::chrono::steady_clock::now() < deadline) {
     producer->poll(50);
   }
