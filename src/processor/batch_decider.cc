@@ -111,9 +111,10 @@ std::optional<IdempotencyEntry> BatchDecider::seen(const std::string& stream_id,
 
 void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json body,
                          std::vector<OutRecord>& out, bool remember) {
+  const bool answered = !cmd.reply_to.empty();  // system commands: nobody waits
+  if (!answered && !remember) return;
   // Written once, for the reply and the idempotency entry.
   std::string text = events::canonical(body);
-  const bool answered = !cmd.reply_to.empty();  // system commands: nobody waits
   if (answered) {
     const ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, nullptr};
     const int partition = cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
