@@ -78,6 +78,7 @@ class Api {
                             http::Responder respond);
   void get_journey(const http::Request& req, const Caller& caller, const std::string& id,
                    http::Responder respond);
+  void answer_unreached(const Caller& caller, const std::string& id, http::Responder respond);
   void answer_journey(const Caller& caller, const std::string& id,
                       std::optional<std::chrono::system_clock::time_point> as_of,
                       http::Responder respond);

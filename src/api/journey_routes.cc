@@ -138,16 +138,18 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
           problem("malformed", "as_of must be an RFC 3339 date-time of a year from 1900 to 2200"));
   }
   if (min_version) {
-    // Authorise before waiting: an outsider never holds a wait on a journey it may not read.
-    // A journey not projected yet (just opened) has nobody to authorise against; the answer,
-    // given once it is there, is authorised then.
+    // Authorise on the state there is. A reader refused on a state that has reached
+    // min_version is answered now; a reader refused on an older state may wait, because the
+    // version it waits for can be the one that involves it (its JoinJourney, a consent). Its
+    // waits count against its organisation's bound like any other, and the answer, once the
+    // version is there or the time is out, is authorised then (answer_unreached).
     long version = 0;
     if (auto state = deps_.views->journey(id)) {
-      if (!journey_read_grant(caller.reader, *state).allowed()) {
+      version = state->version;
+      if (version >= *min_version && !journey_read_grant(caller.reader, *state).allowed()) {
         log_read(caller, id, "state", false);
         return respond(journey_not_found());
       }
-      version = state->version;
     }
     if (version < *min_version) {
       const std::string org = caller.principal.org;
@@ -159,24 +161,33 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
       // The projector's thread only wakes the wait; the answer (reads, replay, decryption) is
       // deferred to a worker.
       auto defer = deps_.defer;
-      deps_.waiters->add(
-          id, *min_version, Clock::now() + deps_.min_version_wait,
-          [this, defer, caller, id, as_of, respond, org](bool reached) {
-            deps_.waiters->release(org);
-            defer([this, reached, caller, id, as_of, respond] {
-              if (!reached) {
-                return respond(
-                    problem("timeout", "the read model has not reached min_version in time"));
-              }
-              answer_journey(caller, id, as_of, respond);
-            });
-          });
+      deps_.waiters->add(id, *min_version, Clock::now() + deps_.min_version_wait,
+                         [this, defer, caller, id, as_of, respond, org](bool reached) {
+                           deps_.waiters->release(org);
+                           defer([this, reached, caller, id, as_of, respond] {
+                             if (!reached) return answer_unreached(caller, id, respond);
+                             answer_journey(caller, id, as_of, respond);
+                           });
+                         });
       // The projector may have applied the version between the read above and add().
       if (auto again = deps_.views->journey(id)) deps_.waiters->reached(id, again->version);
       return;
     }
   }
   answer_journey(caller, id, as_of, std::move(respond));
+}
+
+// A ?min_version wait that ran out of time. Only a reader allowed to read the journey learns
+// that the read model is late; anyone else, and anyone asking about a journey not projected,
+// gets the 404 of an unknown id, so the wait tells an outsider nothing the 404 does not.
+void Api::answer_unreached(const Caller& caller, const std::string& id, http::Responder respond) {
+  auto state = deps_.views->journey(id);
+  if (!state) return respond(journey_not_found());
+  if (!journey_read_grant(caller.reader, *state).allowed()) {
+    log_read(caller, id, "state", false);
+    return respond(journey_not_found());
+  }
+  respond(problem("timeout", "the read model has not reached min_version in time"));
 }
 
 void Api::answer_journey(const Caller& caller, const std::string& id,

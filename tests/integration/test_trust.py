@@ -6,6 +6,7 @@ import glob
 import json
 import os
 import re
+import threading
 import time
 import unittest
 import uuid
@@ -39,7 +40,8 @@ class Trust(unittest.TestCase):
         cls.s = s = Stack(extra_env={"PARCOURS_TEST_THROW_ON_KEY": "boom-",
                                      "PARCOURS_PROOF_LIMIT": "6",
                                      "PARCOURS_KAFKA_PROPS": "compression.type=none",
-                                     "PARCOURS_ROCKSDB_COMPRESSION": "none"}).start()
+                                     "PARCOURS_ROCKSDB_COMPRESSION": "none",
+                                     "PARCOURS_MIN_VERSION_WAIT_MS": "2000"}).start()
         for org, kind, extra in [("ft-annecy", "prescriber", {"prescriber_kind": "FT"}),
                                  ("ft-lyon", "prescriber", {"prescriber_kind": "FT", "department": "69"}),
                                  ("ml-annecy", "prescriber", {"prescriber_kind": "ML"}),
@@ -155,6 +157,29 @@ class Trust(unittest.TestCase):
             # Not even the year, outside the hex digests and ids (where "1977" may come by chance).
             digests = {"hash", "prevhash", "commandid", "id", "subject"}
             self.assertNotIn("1977", json.dumps({k: v for k, v in e.items() if k not in digests}))
+
+    def test_a_read_waiting_for_the_version_that_involves_its_reader_is_answered(self):
+        s, ei2 = self.s, self.t["ei-2"]
+        j = self.open()
+        unknown = s.journey("tr-nobody-" + uuid.uuid4().hex[:6], ei2)
+        self.assertEqual(unknown.status, 404)
+        # ei-2 is not involved at version 1: it may wait for version 2, its own join.
+        waiting = {}
+        reader = threading.Thread(target=lambda: waiting.update(r=s.journey(j, ei2, min_version=2)))
+        reader.start()
+        time.sleep(0.5)
+        r = s.command(j, "JoinJourney", {"proof": {"nir": NIR}}, ei2)
+        self.assertEqual((r.status, r.json["version"]), (201, 2), r)
+        reader.join()
+        self.assertEqual(waiting["r"].status, 200, waiting["r"])
+        self.assertEqual(waiting["r"].json["version"], 2)
+        # A wait that runs out tells an outsider nothing: the 404 of an unknown id, whether the
+        # journey exists or not; only a reader of the journey learns the read model is late.
+        for journey in (j, "tr-nobody-" + uuid.uuid4().hex[:6]):
+            r = s.journey(journey, self.t["ei-3"], min_version=50)
+            self.assertEqual((r.status, r.raw), (404, unknown.raw), journey)
+        r = s.journey(j, ei2, min_version=50)
+        self.assertEqual((r.status, r.json["code"]), (504, "timeout"), r)
 
     def test_lookup_finds_the_journey_from_a_proof_until_the_erasure(self):
         s = self.s
