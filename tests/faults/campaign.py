@@ -4,7 +4,9 @@
 while faults are injected one after another:
 
   kill9_instance   kill -9 of a random instance, restarted at once (as a supervisor would)
-  kill9_broker     kill -9 of a random node of the cluster, restarted a few seconds later
+  kill9_broker     kill -9 of a random broker of the cluster, restarted a few seconds later
+  kill9_controller kill -9 of a random controller of the quorum (the active one or not),
+                   restarted a few seconds later (the dedicated layout of cluster.sh only)
   pause_instance   SIGSTOP of a random instance past its session timeout, then SIGCONT: a
                    zombie, whose late transaction must be fenced
   sigterm_restart  a SIGTERM restart of every instance in turn (a rolling restart), each taken
@@ -37,7 +39,10 @@ from checks import check_audit, check_digests, check_log  # noqa: E402
 from clients import Clients, Rotation  # noqa: E402
 from fleet import Cluster, Instance, Settings, http  # noqa: E402
 
-KINDS = ("kill9_instance", "kill9_broker", "pause_instance", "sigterm_restart")
+KINDS = ("kill9_instance", "kill9_broker", "kill9_controller", "pause_instance",
+         "sigterm_restart")
+# Controller-only processes exist in cluster.sh's dedicated layout (its default) only.
+DEDICATED = os.environ.get("PARCOURS_CLUSTER_LAYOUT", "dedicated") == "dedicated"
 
 
 def log(msg):
@@ -119,8 +124,13 @@ class Campaign:
         return [fault]
 
     def kill9_broker(self):
-        node = self.rng.randint(1, 3)
-        fault = {"kind": "kill9_broker", "target": f"node-{node}", "start": time.time()}
+        return self.kill9_node("kill9_broker", self.rng.randint(1, 3), "node")
+
+    def kill9_controller(self):
+        return self.kill9_node("kill9_controller", self.rng.randint(101, 103), "controller")
+
+    def kill9_node(self, kind, node, what):
+        fault = {"kind": kind, "target": f"{what}-{node}", "start": time.time()}
         self.cluster.kill(node)
         time.sleep(self.args.broker_down)
         self.cluster.start_node(node)
@@ -185,7 +195,8 @@ class Campaign:
             time.sleep(0.1)
 
     def inject(self, deadline, max_faults):
-        kinds = [k for k in KINDS if k in self.args.kinds]
+        kinds = [k for k in KINDS
+                 if k in self.args.kinds and (DEDICATED or k != "kill9_controller")]
         count = 0
         # Every kind once first (a short campaign sees each), then at random.
         order = list(kinds)
