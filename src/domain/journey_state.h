@@ -225,41 +225,52 @@ struct JourneyState {
   std::optional<Date> last_pass_end() const;
 };
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Consent, scope, org, given, date)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Diagnosis, diagnosis_id, kind, author_kind,
-                                                author_org, date, valid_until, criteria, barriers,
-                                                recommended_path, superseded, ruleset,
-                                                superseded_by, superseded_on)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Candidature, candidature_id, siae_org, sender_org,
-                                                sender_kind, sender_habilitated, date, job_title,
-                                                state, refusal_reason, hiring_start, state_since,
-                                                hiring_end)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Suspension, suspension_id, start, end, reason,
-                                                by_org)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Prolongation, prolongation_id, reason, start, end,
-                                                status, prescriber_org, requested_by_org,
-                                                requested_on, days, reminders_sent, decided_on,
-                                                deny_reason)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pass, number, start, end, issued_by_candidature,
-                                                status, suspensions, prolongations, diagnosis_id,
-                                                siae_org)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContractSuspension, start, end, reason)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contract, contract_id, siae_org, type, start, end,
-                                                weekly_minutes, status, ended_on, candidature_id,
-                                                siae_kind, pass_number, job_title, end_reason,
-                                                suspensions, exit_recorded)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pmsmp, pmsmp_id, host, objective, start, end,
-                                                weekly_minutes, status, outcome, started_by_org,
-                                                ended_on, ended_with_job)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Training, training_id, kind, title, provider, start,
-                                                planned_end, minutes, status, outcome,
-                                                started_by_org, ended_on, certification)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Exit, contract_id, siae_org, date, destination,
-                                                presence_days, ruleset, contract_start)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JourneyState, journey_id, version, last_hash,
-                                                department, opened_by_org, opened_on, identity,
-                                                erased, consents, diagnoses, candidatures, pass,
-                                                past_passes, contracts, pmsmps, trainings, exits,
-                                                followups, involved_orgs, sealed_texts)
+// Each struct's serialised fields, listed once. Its JSON form (to_json and from_json, below) and
+// the direct writer of state_json.cc both expand the same list, so a field added here is
+// stored, read back and written by both; state_json_test checks the two give the same bytes.
+#define PARCOURS_FIELDS_CONSENT scope, org, given, date
+#define PARCOURS_FIELDS_DIAGNOSIS                                                     \
+  diagnosis_id, kind, author_kind, author_org, date, valid_until, criteria, barriers, \
+      recommended_path, superseded, ruleset, superseded_by, superseded_on
+#define PARCOURS_FIELDS_CANDIDATURE                                                              \
+  candidature_id, siae_org, sender_org, sender_kind, sender_habilitated, date, job_title, state, \
+      refusal_reason, hiring_start, state_since, hiring_end
+#define PARCOURS_FIELDS_SUSPENSION suspension_id, start, end, reason, by_org
+#define PARCOURS_FIELDS_PROLONGATION                                                           \
+  prolongation_id, reason, start, end, status, prescriber_org, requested_by_org, requested_on, \
+      days, reminders_sent, decided_on, deny_reason
+#define PARCOURS_FIELDS_PASS                                                                   \
+  number, start, end, issued_by_candidature, status, suspensions, prolongations, diagnosis_id, \
+      siae_org
+#define PARCOURS_FIELDS_CONTRACT_SUSPENSION start, end, reason
+#define PARCOURS_FIELDS_CONTRACT                                                             \
+  contract_id, siae_org, type, start, end, weekly_minutes, status, ended_on, candidature_id, \
+      siae_kind, pass_number, job_title, end_reason, suspensions, exit_recorded
+#define PARCOURS_FIELDS_PMSMP                                                             \
+  pmsmp_id, host, objective, start, end, weekly_minutes, status, outcome, started_by_org, \
+      ended_on, ended_with_job
+#define PARCOURS_FIELDS_TRAINING                                                    \
+  training_id, kind, title, provider, start, planned_end, minutes, status, outcome, \
+      started_by_org, ended_on, certification
+#define PARCOURS_FIELDS_EXIT \
+  contract_id, siae_org, date, destination, presence_days, ruleset, contract_start
+#define PARCOURS_FIELDS_JOURNEY_STATE                                                            \
+  journey_id, version, last_hash, department, opened_by_org, opened_on, identity, erased,        \
+      consents, diagnoses, candidatures, pass, past_passes, contracts, pmsmps, trainings, exits, \
+      followups, involved_orgs, sealed_texts
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Consent, PARCOURS_FIELDS_CONSENT)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Diagnosis, PARCOURS_FIELDS_DIAGNOSIS)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Candidature, PARCOURS_FIELDS_CANDIDATURE)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Suspension, PARCOURS_FIELDS_SUSPENSION)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Prolongation, PARCOURS_FIELDS_PROLONGATION)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pass, PARCOURS_FIELDS_PASS)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContractSuspension,
+                                                PARCOURS_FIELDS_CONTRACT_SUSPENSION)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Contract, PARCOURS_FIELDS_CONTRACT)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Pmsmp, PARCOURS_FIELDS_PMSMP)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Training, PARCOURS_FIELDS_TRAINING)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Exit, PARCOURS_FIELDS_EXIT)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(JourneyState, PARCOURS_FIELDS_JOURNEY_STATE)
 
 }  // namespace parcours::domain

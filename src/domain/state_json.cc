@@ -47,6 +47,7 @@ void append_value(std::string& out, const Contract& v);
 void append_value(std::string& out, const Pmsmp& v);
 void append_value(std::string& out, const Training& v);
 void append_value(std::string& out, const Exit& v);
+void append_value(std::string& out, const JourneyState& v);
 
 template <class T>
 void append_value(std::string& out, const std::optional<T>& v) {
@@ -119,118 +120,30 @@ std::array<Member<T>, N> sorted(std::array<Member<T>, N> members) {
   return members;
 }
 
-#define PARCOURS_MEMBER(T, m)                                     \
-  Member<T> {                                                     \
-#m, [](std::string & o, const T& x) { append_value(o, x.m); } \
+// One member of the struct T in scope: its name and how to append its value.
+#define PARCOURS_MEMBER(m) Member<T>{#m, [](std::string& o, const T& x) { append_value(o, x.m); }},
+
+// The writer of one struct, from its field list in journey_state.h (the list its to_json
+// expands too).
+#define PARCOURS_APPEND_OBJECT(Type, FIELDS)                                                      \
+  void append_value(std::string& out, const Type& v) {                                            \
+    using T = Type;                                                                               \
+    static const auto members = sorted(std::array{NLOHMANN_JSON_PASTE(PARCOURS_MEMBER, FIELDS)}); \
+    append_object(out, v, members);                                                               \
   }
 
-void append_value(std::string& out, const Consent& v) {
-  static const auto members =
-      sorted(std::array{PARCOURS_MEMBER(Consent, scope), PARCOURS_MEMBER(Consent, org),
-                        PARCOURS_MEMBER(Consent, given), PARCOURS_MEMBER(Consent, date)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Diagnosis& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(Diagnosis, diagnosis_id), PARCOURS_MEMBER(Diagnosis, kind),
-      PARCOURS_MEMBER(Diagnosis, author_kind), PARCOURS_MEMBER(Diagnosis, author_org),
-      PARCOURS_MEMBER(Diagnosis, date), PARCOURS_MEMBER(Diagnosis, valid_until),
-      PARCOURS_MEMBER(Diagnosis, criteria), PARCOURS_MEMBER(Diagnosis, barriers),
-      PARCOURS_MEMBER(Diagnosis, recommended_path), PARCOURS_MEMBER(Diagnosis, superseded),
-      PARCOURS_MEMBER(Diagnosis, ruleset), PARCOURS_MEMBER(Diagnosis, superseded_by),
-      PARCOURS_MEMBER(Diagnosis, superseded_on)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Candidature& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(Candidature, candidature_id), PARCOURS_MEMBER(Candidature, siae_org),
-      PARCOURS_MEMBER(Candidature, sender_org), PARCOURS_MEMBER(Candidature, sender_kind),
-      PARCOURS_MEMBER(Candidature, sender_habilitated), PARCOURS_MEMBER(Candidature, date),
-      PARCOURS_MEMBER(Candidature, job_title), PARCOURS_MEMBER(Candidature, state),
-      PARCOURS_MEMBER(Candidature, refusal_reason), PARCOURS_MEMBER(Candidature, hiring_start),
-      PARCOURS_MEMBER(Candidature, state_since), PARCOURS_MEMBER(Candidature, hiring_end)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Suspension& v) {
-  static const auto members =
-      sorted(std::array{PARCOURS_MEMBER(Suspension, suspension_id),
-                        PARCOURS_MEMBER(Suspension, start), PARCOURS_MEMBER(Suspension, end),
-                        PARCOURS_MEMBER(Suspension, reason), PARCOURS_MEMBER(Suspension, by_org)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Prolongation& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(Prolongation, prolongation_id), PARCOURS_MEMBER(Prolongation, reason),
-      PARCOURS_MEMBER(Prolongation, start), PARCOURS_MEMBER(Prolongation, end),
-      PARCOURS_MEMBER(Prolongation, status), PARCOURS_MEMBER(Prolongation, prescriber_org),
-      PARCOURS_MEMBER(Prolongation, requested_by_org), PARCOURS_MEMBER(Prolongation, requested_on),
-      PARCOURS_MEMBER(Prolongation, days), PARCOURS_MEMBER(Prolongation, reminders_sent),
-      PARCOURS_MEMBER(Prolongation, decided_on), PARCOURS_MEMBER(Prolongation, deny_reason)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Pass& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(Pass, number), PARCOURS_MEMBER(Pass, start), PARCOURS_MEMBER(Pass, end),
-      PARCOURS_MEMBER(Pass, issued_by_candidature), PARCOURS_MEMBER(Pass, status),
-      PARCOURS_MEMBER(Pass, suspensions), PARCOURS_MEMBER(Pass, prolongations),
-      PARCOURS_MEMBER(Pass, diagnosis_id), PARCOURS_MEMBER(Pass, siae_org)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const ContractSuspension& v) {
-  static const auto members = sorted(std::array{PARCOURS_MEMBER(ContractSuspension, start),
-                                                PARCOURS_MEMBER(ContractSuspension, end),
-                                                PARCOURS_MEMBER(ContractSuspension, reason)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Contract& v) {
-  static const auto members = sorted(
-      std::array{PARCOURS_MEMBER(Contract, contract_id), PARCOURS_MEMBER(Contract, siae_org),
-                 PARCOURS_MEMBER(Contract, type), PARCOURS_MEMBER(Contract, start),
-                 PARCOURS_MEMBER(Contract, end), PARCOURS_MEMBER(Contract, weekly_minutes),
-                 PARCOURS_MEMBER(Contract, status), PARCOURS_MEMBER(Contract, ended_on),
-                 PARCOURS_MEMBER(Contract, candidature_id), PARCOURS_MEMBER(Contract, siae_kind),
-                 PARCOURS_MEMBER(Contract, pass_number), PARCOURS_MEMBER(Contract, job_title),
-                 PARCOURS_MEMBER(Contract, end_reason), PARCOURS_MEMBER(Contract, suspensions),
-                 PARCOURS_MEMBER(Contract, exit_recorded)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Pmsmp& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(Pmsmp, pmsmp_id), PARCOURS_MEMBER(Pmsmp, host),
-      PARCOURS_MEMBER(Pmsmp, objective), PARCOURS_MEMBER(Pmsmp, start), PARCOURS_MEMBER(Pmsmp, end),
-      PARCOURS_MEMBER(Pmsmp, weekly_minutes), PARCOURS_MEMBER(Pmsmp, status),
-      PARCOURS_MEMBER(Pmsmp, outcome), PARCOURS_MEMBER(Pmsmp, started_by_org),
-      PARCOURS_MEMBER(Pmsmp, ended_on), PARCOURS_MEMBER(Pmsmp, ended_with_job)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Training& v) {
-  static const auto members = sorted(
-      std::array{PARCOURS_MEMBER(Training, training_id), PARCOURS_MEMBER(Training, kind),
-                 PARCOURS_MEMBER(Training, title), PARCOURS_MEMBER(Training, provider),
-                 PARCOURS_MEMBER(Training, start), PARCOURS_MEMBER(Training, planned_end),
-                 PARCOURS_MEMBER(Training, minutes), PARCOURS_MEMBER(Training, status),
-                 PARCOURS_MEMBER(Training, outcome), PARCOURS_MEMBER(Training, started_by_org),
-                 PARCOURS_MEMBER(Training, ended_on), PARCOURS_MEMBER(Training, certification)});
-  append_object(out, v, members);
-}
-
-void append_value(std::string& out, const Exit& v) {
-  static const auto members =
-      sorted(std::array{PARCOURS_MEMBER(Exit, contract_id), PARCOURS_MEMBER(Exit, siae_org),
-                        PARCOURS_MEMBER(Exit, date), PARCOURS_MEMBER(Exit, destination),
-                        PARCOURS_MEMBER(Exit, presence_days), PARCOURS_MEMBER(Exit, ruleset),
-                        PARCOURS_MEMBER(Exit, contract_start)});
-  append_object(out, v, members);
-}
+PARCOURS_APPEND_OBJECT(Consent, PARCOURS_FIELDS_CONSENT)
+PARCOURS_APPEND_OBJECT(Diagnosis, PARCOURS_FIELDS_DIAGNOSIS)
+PARCOURS_APPEND_OBJECT(Candidature, PARCOURS_FIELDS_CANDIDATURE)
+PARCOURS_APPEND_OBJECT(Suspension, PARCOURS_FIELDS_SUSPENSION)
+PARCOURS_APPEND_OBJECT(Prolongation, PARCOURS_FIELDS_PROLONGATION)
+PARCOURS_APPEND_OBJECT(Pass, PARCOURS_FIELDS_PASS)
+PARCOURS_APPEND_OBJECT(ContractSuspension, PARCOURS_FIELDS_CONTRACT_SUSPENSION)
+PARCOURS_APPEND_OBJECT(Contract, PARCOURS_FIELDS_CONTRACT)
+PARCOURS_APPEND_OBJECT(Pmsmp, PARCOURS_FIELDS_PMSMP)
+PARCOURS_APPEND_OBJECT(Training, PARCOURS_FIELDS_TRAINING)
+PARCOURS_APPEND_OBJECT(Exit, PARCOURS_FIELDS_EXIT)
+PARCOURS_APPEND_OBJECT(JourneyState, PARCOURS_FIELDS_JOURNEY_STATE)
 
 }  // namespace
 
@@ -281,18 +194,7 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 void append_state_json(std::string& out, const JourneyState& v) {
-  static const auto members = sorted(std::array{
-      PARCOURS_MEMBER(JourneyState, journey_id),    PARCOURS_MEMBER(JourneyState, version),
-      PARCOURS_MEMBER(JourneyState, last_hash),     PARCOURS_MEMBER(JourneyState, department),
-      PARCOURS_MEMBER(JourneyState, opened_by_org), PARCOURS_MEMBER(JourneyState, opened_on),
-      PARCOURS_MEMBER(JourneyState, identity),      PARCOURS_MEMBER(JourneyState, erased),
-      PARCOURS_MEMBER(JourneyState, consents),      PARCOURS_MEMBER(JourneyState, diagnoses),
-      PARCOURS_MEMBER(JourneyState, candidatures),  PARCOURS_MEMBER(JourneyState, pass),
-      PARCOURS_MEMBER(JourneyState, past_passes),   PARCOURS_MEMBER(JourneyState, contracts),
-      PARCOURS_MEMBER(JourneyState, pmsmps),        PARCOURS_MEMBER(JourneyState, trainings),
-      PARCOURS_MEMBER(JourneyState, exits),         PARCOURS_MEMBER(JourneyState, followups),
-      PARCOURS_MEMBER(JourneyState, involved_orgs), PARCOURS_MEMBER(JourneyState, sealed_texts)});
-  append_object(out, v, members);
+  append_value(out, v);
 }
 
 std::string state_json(const JourneyState& s) {
