@@ -265,10 +265,10 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
     common::log_warn("transactional producer not re-created yet; retrying", {{"error", error}});
     next_client_try_ = Clock::now();
   }
-  // Aborted by this producer: nothing of the batch committed, and nothing of it reached the
-  // store or the cache. The same commands are read again, with no catch-up. Any other outcome
-  // may have committed: the log says.
-  if (aborted) return put_back(messages);
+  // Aborted by this producer, or failed before commit() was asked for: nothing of the batch
+  // committed, and nothing of it reached the store or the cache. The same commands are read
+  // again, with no catch-up. Any other outcome may have committed: the log says.
+  if (aborted || never_committed(phases_)) return put_back(messages);
   rewind_all();
   return Step::redo;
 }

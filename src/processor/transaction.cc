@@ -11,10 +11,11 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
                                const std::vector<HeadedRecord>& headed, int commit_timeout_ms,
-                               TransactionPhases* phases) {
+                               TransactionPhases* phases, int send_offsets_timeout_ms) {
   using Clock = std::chrono::steady_clock;
   TransactionPhases unused;
   if (!phases) phases = &unused;
+  *phases = {};
   auto since = [](Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
   };
@@ -30,10 +31,15 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
   }
   phases->produce = since(t);
   t = Clock::now();
-  if (s.ok() && !offsets.empty()) s = producer.send_offsets(offsets, group, commit_timeout_ms);
+  if (s.ok() && !offsets.empty()) {
+    s = producer.send_offsets(offsets, group, send_offsets_timeout_ms);
+  }
   phases->send_offsets = since(t);
   t = Clock::now();
-  if (s.ok()) s = producer.commit(commit_timeout_ms);
+  if (s.ok()) {
+    phases->commit_requested = true;
+    s = producer.commit(commit_timeout_ms);
+  }
   phases->commit = since(t);
   return s;
 }

@@ -28,12 +28,27 @@ namespace parcours::processor {
 // move within seconds (decision 23), so a healthy commit never nears it.
 inline constexpr int kCommitTimeoutMs = 5000;
 
+// The bound of send_offsets alone: two requests to the coordinators, which do not wait for the
+// batch's records to be acknowledged, so a healthy call takes milliseconds even under load. A
+// call that runs past it is one whose coordinator died and that librdkafka 2.0 has not yet
+// sent to the new one (it asks again at most once a second), or whose new group coordinator is
+// still loading; a new producer finds the new coordinators at once (decision 23). Nothing was
+// asked to commit yet, so the batch is decided again with no catch-up.
+inline constexpr int kSendOffsetsTimeoutMs = 2000;
+
 // Where a transaction's time went, in seconds, for the logs of slow and failed batches.
 struct TransactionPhases {
-  double produce = 0;       // begin and enqueue every record (waits only on a full queue)
-  double send_offsets = 0;  // AddOffsetsToTxn and TxnOffsetCommit (both coordinators)
-  double commit = 0;        // every record acknowledged, then EndTxn
+  double produce = 0;             // begin and enqueue every record (waits only on a full queue)
+  double send_offsets = 0;        // AddOffsetsToTxn and TxnOffsetCommit (both coordinators)
+  double commit = 0;              // every record acknowledged, then EndTxn
+  bool commit_requested = false;  // commit() was called: the outcome may be a commit
 };
+
+// True when the transaction cannot have committed: commit() was never called, so no EndTxn
+// asked the coordinator to commit it, and the next producer's init_transactions aborts it.
+inline bool never_committed(const TransactionPhases& phases) {
+  return !phases.commit_requested;
+}
 
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
@@ -41,7 +56,8 @@ kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const RdKafka::ConsumerGroupMetadata* group,
                                const std::vector<HeadedRecord>& headed = {},
                                int commit_timeout_ms = kCommitTimeoutMs,
-                               TransactionPhases* phases = nullptr);
+                               TransactionPhases* phases = nullptr,
+                               int send_offsets_timeout_ms = kSendOffsetsTimeoutMs);
 
 enum class Recovery {
   abort_and_rewind,     // abort_transaction(), the producer stays usable: not used (see

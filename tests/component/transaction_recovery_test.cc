@@ -31,6 +31,7 @@ namespace {
 constexpr int16_t kProduce = 0;
 constexpr int16_t kEndTxn = 26;
 constexpr int16_t kAddPartitionsToTxn = 24;
+constexpr int16_t kTxnOffsetCommit = 28;
 
 class MockCluster : public ::testing::Test {
  protected:
@@ -216,6 +217,59 @@ TEST_F(MockCluster, ACommitThatTimesOutIsNeverRetriedButRecreatesTheProducer) {
   // The new producer settled the old transaction: the batch must be read from the log again,
   // never decided again as if it had aborted, wherever the new producer was allocated.
   EXPECT_EQ(aborts_, 0);
+}
+
+TEST_F(MockCluster, SendOffsetsThatRunsOutIsNeverCommittedAndIsRedoneWithoutTheLog) {
+  // The new group coordinator answers TxnOffsetCommit with COORDINATOR_LOAD_IN_PROGRESS, as
+  // after a broker's kill: librdkafka retries it every 500 ms, and send_offsets gives up at its
+  // own bound, before commit() is asked for. The transaction cannot have committed, so the
+  // processor decides the batch again at once (no catch-up); the new producer's
+  // init_transactions aborts the old transaction.
+  std::string error;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  conf->set("bootstrap.servers", settings_.brokers, error);
+  conf->set("group.id", "processor", error);
+  conf->set("log_level", "0", error);
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer(
+      RdKafka::KafkaConsumer::create(conf.get(), error));
+  ASSERT_TRUE(consumer) << error;
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer->groupMetadata());
+  std::vector<RdKafka::TopicPartition*> offsets{RdKafka::TopicPartition::create("events", 0, 1)};
+  auto records = [](int attempt) {
+    std::vector<OutRecord> out;
+    for (int c = 0; c < 8; ++c) {
+      out.push_back({"events", c % 4, "command-" + std::to_string(c),
+                     std::to_string(c) + " 0 " + std::to_string(attempt)});
+    }
+    return out;
+  };
+
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  std::vector<rd_kafka_resp_err_t> loading(40, RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  rd_kafka_mock_push_request_errors_array(mock_, kTxnOffsetCommit, loading.size(), loading.data());
+  TransactionPhases phases;
+  const auto started = std::chrono::steady_clock::now();
+  kafka::KafkaStatus s =
+      write_batch(*producer, records(0), offsets, group.get(), {}, kCommitTimeoutMs, &phases, 1000);
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(never_committed(phases)) << "commit() was asked for after send_offsets failed";
+  EXPECT_LT(waited, 2.5) << "send_offsets did not keep to its own bound";
+  rd_kafka_mock_clear_request_errors(mock_, kTxnOffsetCommit);
+
+  bool aborted = true;
+  producer = recover_producer(
+      std::move(producer), s, [this](std::string* e) { return make(e); }, &error, &aborted);
+  ASSERT_NE(producer, nullptr) << error;
+  s = write_batch(*producer, records(1), offsets, group.get(), {}, kCommitTimeoutMs, &phases);
+  EXPECT_TRUE(s.ok()) << s.message;
+  EXPECT_FALSE(never_committed(phases));
+  RdKafka::TopicPartition::destroy(offsets);
+  producer.reset();
+  consumer->close();
+  expect_each_once(count_in_log({{0, 1}}), 8);
 }
 
 }  // namespace
