@@ -7,14 +7,9 @@
 #include "common/clock.h"
 #include "common/exceptions.h"
 #include "common/log.h"
-#include "crypto/free_text_cipher.h"
 #include "domain/decide.h"
-#include "domain/free_text.h"
-#include "domain/identity.h"
-#include "domain/proof.h"
 #include "domain/ruleset.h"
 #include "events/envelope.h"
-#include "events/envelope_writer.h"
 
 namespace parcours::processor {
 
@@ -219,138 +214,52 @@ void throw_if_failpoint(const CommandRecord& cmd) {
 
 void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
                                   std::vector<OutRecord>& out) {
-  const std::string& id = cmd.stream_id;
-  const std::string label = type_label(cmd);
-  // 1. Idempotency gate: a key seen before answers its first outcome.
-  if (replay_if_seen(cmd, label, out)) return;
-
-  // 2. The journey's state (batch overlay, cache, store) and the decision context.
-  domain::JourneyState& state = journey(id);
+  // The stages of batch_decider.h, in order.
+  if (replay_if_seen(cmd, type_label(cmd), out)) return;
+  domain::JourneyState& state = journey(cmd.stream_id);
   Orgs orgs(org_overlay_, registry_, org_copies_);
   domain::DecisionContext ctx = context(cmd, orgs);
-  domain::Command dc{cmd.type, cmd.data, cmd.command_id, id, cmd.expected_version};
-
-  // 3. Open what the rules need: the person of OpenJourney, the free text sealed for the trip,
-  // the identity for age rules and proofs.
-  std::optional<crypto::DataKey> key;
-  std::optional<nlohmann::json> wrapped_record;  // OpenJourney: the keys topic's record
-  if (cmd.type == "OpenJourney") {
-    // The API sealed the person with a fresh key; open it to decide, adopt the key.
-    key = crypto::unwrap_data_key(cmd.wrapped_key, id, master_);
-    std::optional<nlohmann::json> person;
-    if (key && dc.data.is_object() && dc.data.contains("person")) {
-      person = crypto::open_identity(dc.data["person"], *key, id);
-    }
-    if (!person)
-      return reject(cmd, domain::malformed("the person's identity could not be opened"), true, out);
-    dc.data["person"] = *person;
-    wrapped_record = with_lookup_hashes(cmd.wrapped_key, *person);
-  } else {
-    if (!crypto::open_command_free_text(cmd.type, dc.data, cmd.wrapped_key, id, master_)) {
-      return reject(cmd, domain::malformed("the command's free text could not be opened"), true,
-                    out);
-    }
-    if (state.exists() && !state.identity.is_null()) key = data_key(id);
-    if (key) {
-      if (auto clear = crypto::open_identity(state.identity, *key, id)) {
-        if (auto p = domain::person_from_json(*clear)) {
-          ctx.birth_date = p->birth_date;
-          ctx.proof_matches = [texts = domain::proof_texts(*p),
-                               lookup = master_.lookup_keys().front()](const domain::Proof& proof) {
-            return crypto::proof_matches(proof.text, texts, *lookup);
-          };
-        }
-      }
-    }
-  }
+  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, cmd.expected_version};
+  const auto journey_key = [&] { return data_key(cmd.stream_id); };
+  auto opened = open_for_rules(cmd, state, master_, journey_key, dc, ctx);
+  if (!opened.ok()) return reject(cmd, opened.rejection(), true, out);
   ctx.next_pass_number = pass_number(partition);
-
-  // 4. Decide (pure).
-  domain::Result<domain::Decision> result = domain::decide(state, dc, ctx);
-  if (!result.ok()) return reject(cmd, result.rejection(), true, out);
+  auto decision = domain::decide(state, dc, ctx);
+  if (!decision.ok()) return reject(cmd, decision.rejection(), true, out);
   throw_if_failpoint(cmd);
+  const StreamStamp stamp{topics_.events, recorded_time_};
+  auto sealed = seal_journey(cmd, *decision, state, *opened, partition, stamp, topics_.keys);
+  adopt(cmd, std::move(sealed), *opened, partition, out);
+}
 
-  // 5. Seal and encode the events into a copy of the state: if anything throws here, neither
-  // the overlay nor `out` has changed. Free text is sealed with the journey's data key; once
-  // the erasure has destroyed it, with a key destroyed at once (nothing can read it again).
-  const crypto::DataKey text_key = key ? *key : crypto::new_data_key();
-  // A live journey whose key is not here (yet): better a 500 the client retries than free text
-  // sealed with a key nobody keeps.
-  const bool key_missing = !key && state.exists() && !state.erased;
-  domain::JourneyState next = state;
-  std::vector<OutRecord> records;
-  nlohmann::json appended = nlohmann::json::array();
-  int64_t pass_next = pass_counter(partition);
-  bool erased = false;
-  for (const auto& ev : result->events) {
-    domain::RecordedEvent rec;
-    rec.type = ev.type;
-    rec.subject = id;
-    rec.seq = next.version + 1;
-    rec.prevhash = next.version == 0 ? std::string(events::kZeroHash) : next.last_hash;
-    rec.time = recorded_time_;
-    rec.command_id = cmd.command_id;
-    rec.actor = cmd.actor.sub;
-    rec.actor_org = cmd.actor.org;
-    rec.ruleset = result->ruleset;
-    rec.data = ev.data;
-    if (ev.type == "journey.opened") {
-      rec.data["identity"] = crypto::seal_identity(ev.data.at("identity"), *key, id);
-    }
-    if (key_missing && !domain::free_text_fields_of_event(ev.type).empty()) {
-      throw std::runtime_error("the journey's data key is missing");
-    }
-    crypto::seal_event_free_text(ev.type, rec.data, text_key, id);
-    records.push_back(
-        {topics_.events, partition, id, events::seal_to_text(rec, events::kJourneySource)});
-    domain::evolve(next, rec);
-    appended.push_back({{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}});
-    if (ev.type == "pass.issued") ++pass_next;
-    // Crypto-shredding: the tombstone compacts the wrapped key away for good.
-    if (ev.type == "journey.identity_erased") erased = true;
+void BatchDecider::adopt(const CommandRecord& cmd, SealedJourney sealed, const Opened& opened,
+                         int32_t partition, std::vector<OutRecord>& out) {
+  // Nothing here throws (but for memory): the overlay changes only now.
+  const std::string& id = cmd.stream_id;
+  events_ += sealed.events;
+  journey(id) = std::move(sealed.next);
+  if (sealed.passes_issued > 0) {
+    pass_counters_[partition] = pass_counter(partition) + sealed.passes_issued;
   }
-  if (erased) records.push_back({topics_.keys, -1, id, std::nullopt});
-  if (wrapped_record) records.push_back({topics_.keys, -1, id, events::canonical(*wrapped_record)});
-  nlohmann::json body = {{"journey_id", id}, {"version", next.version}, {"events", appended}};
-
-  // 6. Nothing below throws (but for memory): the command's outcome joins the batch.
-  events_ += result->events.size();
-  state = std::move(next);
-  if (pass_next != pass_counter(partition)) pass_counters_[partition] = pass_next;
-  if (erased) {
+  if (sealed.erased) {
     erased_keys_.insert(id);
     new_keys_.erase(id);
     unwrapped_.erase(id);
   }
-  if (wrapped_record) {
-    new_keys_[id] = std::move(*wrapped_record);
-    unwrapped_[id] = *key;
+  if (opened.wrapped_record) {
+    new_keys_[id] = *opened.wrapped_record;
+    unwrapped_[id] = *opened.key;
   }
   dirty_.insert(id);
-  for (auto& r : records) out.push_back(std::move(r));
-  reply(cmd, 201, std::move(body), out, true);
-  if (probe_) probe_->command(label, "accepted");
+  for (auto& r : sealed.records) out.push_back(std::move(r));
+  reply(cmd, 201, std::move(sealed.body), out, true);
+  if (probe_) probe_->command(type_label(cmd), "accepted");
 }
 
 void BatchDecider::reject(const CommandRecord& cmd, const domain::Rejection& rejection,
                           bool remember, std::vector<OutRecord>& out) {
   reply(cmd, rejection.status, rejection_body(rejection), out, remember);
   if (probe_) probe_->command(type_label(cmd), rejection.code);
-}
-
-nlohmann::json BatchDecider::with_lookup_hashes(const nlohmann::json& wrapped,
-                                                const nlohmann::json& person) const {
-  // The keyed hashes of the person's proofs go with the key: the read models index them for
-  // POST /v1/journeys/lookup, and the erasure's tombstone takes them away.
-  nlohmann::json record = wrapped;
-  nlohmann::json hashes = nlohmann::json::array();
-  if (auto p = domain::person_from_json(person)) {
-    for (const auto& text : domain::proof_texts(*p)) {
-      hashes.push_back(crypto::lookup_hash_hex(text, *master_.lookup_keys().front()));
-    }
-  }
-  record["lookup"] = std::move(hashes);
-  return record;
 }
 
 bool BatchDecider::replay_if_seen(const CommandRecord& cmd, const std::string& label,
@@ -390,44 +299,16 @@ void BatchDecider::decide_org(const CommandRecord& cmd, std::vector<OutRecord>& 
   const domain::DecisionContext ctx = context(cmd, orgs);
   const domain::Organization* current = orgs.find(id);
   domain::Command dc{cmd.type, cmd.data, cmd.command_id, id, cmd.expected_version};
-  auto result = domain::decide_org(current, dc, ctx);
-  if (!result.ok()) {
-    reply(cmd, result.rejection().status, rejection_body(result.rejection()), out, true);
-    if (probe_) probe_->command(label, result.rejection().code);
-    return;
-  }
-  // Events are folded into a scratch registry holding this organisation only, so that an
-  // exception leaves the overlay as it was (see decide()).
-  domain::OrgMap scratch;
-  if (current) scratch.upsert(id) = *current;
-  std::vector<OutRecord> records;
-  nlohmann::json appended = nlohmann::json::array();
-  for (const auto& ev : result.value().events) {
-    domain::RecordedEvent rec;
-    rec.type = ev.type;
-    rec.subject = id;
-    rec.seq = chain.version + 1;
-    rec.prevhash = chain.version == 0 ? std::string(events::kZeroHash) : chain.last_hash;
-    rec.time = recorded_time_;
-    rec.command_id = cmd.command_id;
-    rec.actor = cmd.actor.sub;
-    rec.actor_org = cmd.actor.org;
-    rec.ruleset = result.value().ruleset;
-    rec.data = ev.data;
-    records.push_back({topics_.org_events, -1, id, events::seal_to_text(rec, events::kOrgSource)});
-    domain::evolve_org(scratch, rec);
-    chain.version = rec.seq;
-    chain.last_hash = rec.hash;
-    chain.commands[cmd.command_id] = rec.seq;
-    appended.push_back({{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}});
-  }
-  nlohmann::json body = {{"org_id", id}, {"version", chain.version}, {"events", appended}};
+  auto decision = domain::decide_org(current, dc, ctx);
+  if (!decision.ok()) return reject(cmd, decision.rejection(), true, out);
+  SealedOrg sealed = seal_org(cmd, *decision, current, chain, {topics_.org_events, recorded_time_});
 
-  events_ += result.value().events.size();
-  if (const auto* o = scratch.find(id)) org_overlay_.upsert(id) = *o;
-  org_chains_[id] = std::move(chain);
-  for (auto& r : records) out.push_back(std::move(r));
-  reply(cmd, 201, std::move(body), out, true);
+  // Nothing below throws (but for memory): the outcome joins the batch.
+  events_ += decision->events.size();
+  if (sealed.next) org_overlay_.upsert(id) = std::move(*sealed.next);
+  org_chains_[id] = std::move(sealed.chain);
+  for (auto& r : sealed.records) out.push_back(std::move(r));
+  reply(cmd, 201, std::move(sealed.body), out, true);
   if (probe_) probe_->command(label, "accepted");
 }
 

@@ -1,5 +1,15 @@
 // Deciding one batch of commands (ARCHITECTURE §3, step 1).
 //
+// A journey command goes through one straight line of stages (decide_journey):
+//   1. idempotency gate   a key seen before answers its first outcome (replay_if_seen)
+//   2. load state         the batch's overlay, else the cache, else the store (journey)
+//   3. open               what the rules need, for this command alone (open_for_rules.h)
+//   4. decide             domain::decide, pure
+//   5. seal and encode    events, keys record and reply body, on copies (seal_events.h)
+//   6. adopt              the outcome joins the batch's overlay and records (adopt)
+// then, for the whole batch, the transaction and the WriteBatch (processor_batches.cc).
+// Organisation commands take the same line without stage 3.
+//
 // Commands are decided in order against an overlay of the states the batch has already
 // changed, so two commands of one batch see each other. The decider turns every outcome into
 // records for the transaction (events, keys, reply) and keeps the store changes to write once
@@ -19,27 +29,15 @@
 #include "crypto/identity_cipher.h"
 #include "domain/command.h"
 #include "domain/journey_state.h"
+#include "processor/batch_records.h"
 #include "processor/command_record.h"
 #include "processor/processor_probe.h"
 #include "processor/processor_store.h"
+#include "processor/seal_events.h"
 #include "processor/state_cache.h"
 #include "projections/org_registry.h"
 
 namespace parcours::processor {
-
-struct Topics {
-  std::string commands, events, org_events, replies, keys;
-  int partitions = 12;
-  int reply_partitions = 3;
-};
-
-// A record to produce inside the batch's transaction. partition -1: by key (murmur2).
-struct OutRecord {
-  std::string topic;
-  int32_t partition = -1;
-  std::string key;
-  std::optional<std::string> value;  // nullopt = tombstone
-};
 
 class BatchDecider {
  public:
@@ -71,9 +69,9 @@ class BatchDecider {
   int64_t pass_counter(int32_t partition);
   void reject(const CommandRecord& cmd, const domain::Rejection& rejection, bool remember,
               std::vector<OutRecord>& out);
-  // OpenJourney's wrapped key with the keyed hashes of the person's proofs (lookup index).
-  nlohmann::json with_lookup_hashes(const nlohmann::json& wrapped,
-                                    const nlohmann::json& person) const;
+  // Stage 6: the command's sealed outcome joins the batch (overlay, records, reply).
+  void adopt(const CommandRecord& cmd, SealedJourney sealed, const Opened& opened,
+             int32_t partition, std::vector<OutRecord>& out);
   void decide_org(const CommandRecord& cmd, std::vector<OutRecord>& out);
   domain::JourneyState& journey(const std::string& id);
   std::optional<crypto::DataKey> data_key(const std::string& journey_id);

@@ -1,0 +1,79 @@
+#include "processor/open_for_rules.h"
+
+#include <string>
+#include <string_view>
+
+#include "crypto/free_text_cipher.h"
+#include "domain/identity.h"
+#include "domain/proof.h"
+
+namespace parcours::processor {
+
+namespace {
+
+// The keys topic's record of a new journey: its wrapped key with the keyed hashes of the
+// person's proofs, which the read models index for POST /v1/journeys/lookup and the erasure's
+// tombstone takes away.
+nlohmann::json with_lookup_hashes(const nlohmann::json& wrapped, const nlohmann::json& person,
+                                  const crypto::MasterKeyRing& master) {
+  nlohmann::json record = wrapped;
+  nlohmann::json hashes = nlohmann::json::array();
+  if (auto p = domain::person_from_json(person)) {
+    for (const auto& text : domain::proof_texts(*p)) {
+      hashes.push_back(crypto::lookup_hash_hex(text, *master.lookup_keys().front()));
+    }
+  }
+  record["lookup"] = std::move(hashes);
+  return record;
+}
+
+// OpenJourney: the API sealed the person with a fresh key; the processor opens it to decide and
+// adopts the key as the journey's.
+domain::Result<Opened> open_new_person(const CommandRecord& cmd,
+                                       const crypto::MasterKeyRing& master, domain::Command& dc) {
+  Opened opened;
+  opened.key = crypto::unwrap_data_key(cmd.wrapped_key, cmd.stream_id, master);
+  std::optional<nlohmann::json> person;
+  if (opened.key && dc.data.is_object() && dc.data.contains("person")) {
+    person = crypto::open_identity(dc.data["person"], *opened.key, cmd.stream_id);
+  }
+  if (!person) return domain::malformed("the person's identity could not be opened");
+  dc.data["person"] = *person;
+  opened.wrapped_record = with_lookup_hashes(cmd.wrapped_key, *person, master);
+  return opened;
+}
+
+// The age rules read the birth date; JoinJourney compares its proof with the person's, as keyed
+// hashes in constant time. An erased journey has no identity: neither is set.
+void give_identity_to_rules(const domain::JourneyState& state, std::string_view journey_id,
+                            const crypto::DataKey& key, const crypto::MasterKeyRing& master,
+                            domain::DecisionContext& ctx) {
+  auto clear = crypto::open_identity(state.identity, key, journey_id);
+  if (!clear) return;
+  auto person = domain::person_from_json(*clear);
+  if (!person) return;
+  ctx.birth_date = person->birth_date;
+  ctx.proof_matches = [texts = domain::proof_texts(*person),
+                       lookup = master.lookup_keys().front()](const domain::Proof& proof) {
+    return crypto::proof_matches(proof.text, texts, *lookup);
+  };
+}
+
+}  // namespace
+
+domain::Result<Opened> open_for_rules(
+    const CommandRecord& cmd, const domain::JourneyState& state,
+    const crypto::MasterKeyRing& master,
+    const std::function<std::optional<crypto::DataKey>()>& journey_key, domain::Command& dc,
+    domain::DecisionContext& ctx) {
+  if (cmd.type == "OpenJourney") return open_new_person(cmd, master, dc);
+  if (!crypto::open_command_free_text(cmd.type, dc.data, cmd.wrapped_key, cmd.stream_id, master)) {
+    return domain::malformed("the command's free text could not be opened");
+  }
+  Opened opened;
+  if (state.exists() && !state.identity.is_null()) opened.key = journey_key();
+  if (opened.key) give_identity_to_rules(state, cmd.stream_id, *opened.key, master, ctx);
+  return opened;
+}
+
+}  // namespace parcours::processor
