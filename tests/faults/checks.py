@@ -103,8 +103,8 @@ def check_log(settings, commands):
                 gaps.append(j)
                 break
             prev = e["hash"]
-    orphans = [k for k in by_command if k.startswith("c-") and
-               not any(c.key == k and c.acknowledged for c in commands)]
+    acknowledged_keys = {c.key for c in acknowledged}
+    orphans = [k for k in by_command if k.startswith("c-") and k not in acknowledged_keys]
     return {
         "events": len(events),
         "acknowledged": len(acknowledged),
