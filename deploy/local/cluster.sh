@@ -139,6 +139,13 @@ auto.create.topics.enable=false
 group.initial.rebalance.delay.ms=0
 log.segment.bytes=268435456
 transaction.max.timeout.ms=900000
+# A new transaction or group coordinator reads its partition of __transaction_state or
+# __consumer_offsets from the start before it answers anything but COORDINATOR_LOAD_IN_PROGRESS.
+# With the default 100 MiB segments, every record of hours of transactions stays in the active
+# segment, which compaction never touches: 12 MiB per partition after 30 minutes of the long
+# campaign, 2.4 s to load. Segments of 1 MiB roll and are compacted (decision 23).
+offsets.topic.segment.bytes=1048576
+transaction.state.log.segment.bytes=1048576
 CONF
     fi
   } > "$home/server.properties"

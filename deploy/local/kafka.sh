@@ -63,6 +63,10 @@ auto.create.topics.enable=false
 # Tests write small segments; keep the broker light.
 log.segment.bytes=268435456
 transaction.max.timeout.ms=900000
+# The coordinators' topics in small segments, which compaction keeps small: a new coordinator
+# loads its partition before it answers (decision 23).
+offsets.topic.segment.bytes=1048576
+transaction.state.log.segment.bytes=1048576
 CONF
   cat > "$KHOME/log4j2.properties" <<CONF
 status=error
