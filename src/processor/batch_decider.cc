@@ -229,10 +229,10 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
   throw_if_failpoint(cmd);
   const StreamStamp stamp{topics_.events, recorded_time_};
   auto sealed = seal_journey(cmd, *decision, state, *opened, partition, stamp, topics_.keys);
-  adopt(cmd, std::move(sealed), *opened, partition, out);
+  adopt(cmd, std::move(sealed), std::move(*opened), partition, out);
 }
 
-void BatchDecider::adopt(const CommandRecord& cmd, SealedJourney sealed, const Opened& opened,
+void BatchDecider::adopt(const CommandRecord& cmd, SealedJourney sealed, Opened opened,
                          int32_t partition, std::vector<OutRecord>& out) {
   // Nothing here throws (but for memory): the overlay changes only now.
   const std::string& id = cmd.stream_id;
@@ -247,7 +247,7 @@ void BatchDecider::adopt(const CommandRecord& cmd, SealedJourney sealed, const O
     unwrapped_.erase(id);
   }
   if (opened.wrapped_record) {
-    new_keys_[id] = *opened.wrapped_record;
+    new_keys_[id] = std::move(*opened.wrapped_record);
     unwrapped_[id] = *opened.key;
   }
   dirty_.insert(id);

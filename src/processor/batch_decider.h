@@ -70,8 +70,8 @@ class BatchDecider {
   void reject(const CommandRecord& cmd, const domain::Rejection& rejection, bool remember,
               std::vector<OutRecord>& out);
   // Stage 6: the command's sealed outcome joins the batch (overlay, records, reply).
-  void adopt(const CommandRecord& cmd, SealedJourney sealed, const Opened& opened,
-             int32_t partition, std::vector<OutRecord>& out);
+  void adopt(const CommandRecord& cmd, SealedJourney sealed, Opened opened, int32_t partition,
+             std::vector<OutRecord>& out);
   void decide_org(const CommandRecord& cmd, std::vector<OutRecord>& out);
   domain::JourneyState& journey(const std::string& id);
   std::optional<crypto::DataKey> data_key(const std::string& journey_id);
