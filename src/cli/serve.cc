@@ -95,7 +95,11 @@ int serve(common::Config config) {
   store_metrics.add("views", views->db());
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
-  if (auto s = registry.sync(30000); !s.ok()) return fail("organisation registry: " + s.message);
+  // Retried for 30 s: brokers may learn of topics just created a moment after the controllers.
+  if (auto s = registry.sync(30000); !s.ok()) {
+    return fail("organisation registry not read (are the topics created? `parcours topics`): " +
+                s.message);
+  }
 
   processor::ProcessorOptions popts;
   popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),

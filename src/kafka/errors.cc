@@ -41,6 +41,11 @@ KafkaStatus classify(RdKafka::ErrorCode code) {
     case RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS:
     case RdKafka::ERR_COORDINATOR_NOT_AVAILABLE:
     case RdKafka::ERR_NOT_COORDINATOR:
+    // A topic just created is known to the controllers before every broker has it in its
+    // metadata: a client that asks a broker in between is told it does not exist (Kafka's own
+    // clients retry it too, an InvalidMetadataException). A topic that really is missing is
+    // then reported when the caller's bound runs out, as a timeout of this error.
+    case RdKafka::ERR_UNKNOWN_TOPIC_OR_PART:
       s.failure = Failure::retriable;
       break;
     case RdKafka::ERR__STATE:
