@@ -5,10 +5,11 @@
 // (committed offsets, read_committed), reads its events partitions from the offsets stored in
 // its RocksDB store and applies what is missing, and the keys topic likewise; then it seeks
 // them to their committed offsets and resumes them. For every batch:
-//   1. sync the organisation registry to the end of org-events, decide every command against
-//      the journey's state and the batch's overlay (BatchDecider);
-//   2. in ONE Kafka transaction: the events, the keys, one reply per command, and the consumed
-//      command offsets (send_offsets_to_transaction with the group metadata);
+//   1. begin its transaction and send the consumed command offsets to it (with the group
+//      metadata) on a thread of their own (transaction.h); meanwhile sync the organisation
+//      registry to the end of org-events and decide every command against the journey's state
+//      and the batch's overlay (BatchDecider);
+//   2. in that ONE Kafka transaction: the events, the keys, one reply per command, then commit;
 //   3. after commit: ONE WriteBatch with states, idempotency entries, keys, PASS counters and the
 //      applied events offsets.
 // Any failure of step 2 drops the overlay, re-creates the producer unless the failure was
@@ -130,6 +131,10 @@ class CommandProcessor {
                                         const std::vector<HeadedRecord>& headed,
                                         const std::map<int32_t, int64_t>& consumed,
                                         double* seconds);
+  // Ends a transaction that produced nothing (a batch put back or failed before its records);
+  // with no messages, the caller rewinds.
+  Step give_up(OpenTransaction& transaction, const AttemptRecords& restore,
+               const std::vector<const RdKafka::Message*>& messages);
   Step transaction_failed(const kafka::KafkaStatus& s, const AttemptRecords& restore,
                           const std::vector<const RdKafka::Message*>& messages);
   Step store_failed(const store::StoreStatus& s, const char* where);

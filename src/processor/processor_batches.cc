@@ -113,16 +113,23 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
     const std::vector<const RdKafka::Message*>& messages, const AttemptRecords& before,
     const AttemptRecords& after, const AttemptRecords& on_failure) {
   const auto started = Clock::now();
-  if (!sync_registry()) return put_back(messages);
+  std::map<int32_t, int64_t> consumed;
+  for (const auto* m : messages) consumed[m->partition()] = m->offset() + 1;
+  const ConsumedOffsets offsets(options_.topics.commands, consumed);
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+  phases_ = {};
+  OpenTransaction transaction(*producer_, offsets.list(), group.get());
+  if (!sync_registry()) return give_up(transaction, {}, messages);
   const double sync_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   store::StoreStatus failure;
-  if (!write_attempts(before, &failure)) return store_failed(failure, "attempt records");
+  if (!write_attempts(before, &failure)) {
+    give_up(transaction, {}, {});
+    return store_failed(failure, "attempt records");
+  }
   BatchDecider decider(options_.topics, store_, cache_, registry_, keys_, probe_,
                        common::now_rfc3339());
   std::vector<OutRecord> out;
-  std::map<int32_t, int64_t> consumed;
   for (const auto* m : messages) {
-    consumed[m->partition()] = m->offset() + 1;
     if (before_decide_hook) before_decide_hook(value_of(*m));
     std::string error;
     auto cmd = decode_command(value_of(*m), &error);
@@ -138,12 +145,13 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   }
   if (auto f = store_.take_read_failure(); !f.ok()) {
     // Something was decided from a read that failed: nothing of it may be produced.
+    give_up(transaction, {}, {});
     if (!write_attempts(on_failure, &failure)) return store_failed(failure, "attempt records");
     return store_failed(f, "deciding a batch");
   }
 
-  double seconds = 0;
-  const kafka::KafkaStatus s = commit_transaction(out, {}, consumed, &seconds);
+  const kafka::KafkaStatus s = transaction.commit(out, {}, kCommitTimeoutMs, &phases_);
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   if (!s.ok()) return transaction_failed(s, on_failure, messages);
   if (after_commit_hook) after_commit_hook();
 
@@ -166,17 +174,27 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
     probe_->batch(messages.size(), seconds);
     probe_->events_appended(decider.events());
   }
-  if (const double total = std::chrono::duration<double>(Clock::now() - started).count();
-      total > kSlowBatchSeconds) {
+  if (seconds > kSlowBatchSeconds) {
     common::log_warn("slow batch", {{"commands", messages.size()},
-                                    {"seconds", total},
+                                    {"seconds", seconds},
                                     {"registry_sync_seconds", sync_seconds},
-                                    {"transaction_seconds", seconds},
                                     {"send_offsets_seconds", phases_.send_offsets},
+                                    {"offsets_wait_seconds", phases_.offsets_wait},
                                     {"commit_seconds", phases_.commit}});
   }
   ++batches_;
   return Step::done;
+}
+
+CommandProcessor::Step CommandProcessor::give_up(
+    OpenTransaction& transaction, const AttemptRecords& restore,
+    const std::vector<const RdKafka::Message*>& messages) {
+  // Nothing was produced: aborting on the same producer is safe. A producer that cannot
+  // (its offsets failed, or the abort did) is re-created; nothing of the batch committed.
+  if (const auto s = transaction.abandon(); !s.ok()) {
+    return transaction_failed(s, restore, messages);
+  }
+  return messages.empty() ? Step::redo : put_back(messages);
 }
 
 kafka::KafkaStatus CommandProcessor::commit_transaction(const std::vector<OutRecord>& out,
@@ -184,14 +202,10 @@ kafka::KafkaStatus CommandProcessor::commit_transaction(const std::vector<OutRec
                                                         const std::map<int32_t, int64_t>& consumed,
                                                         double* seconds) {
   const auto started = Clock::now();
-  std::vector<RdKafka::TopicPartition*> offsets;
-  for (const auto& [p, next] : consumed) {
-    offsets.push_back(RdKafka::TopicPartition::create(options_.topics.commands, p, next));
-  }
+  const ConsumedOffsets offsets(options_.topics.commands, consumed);
   std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
-  const kafka::KafkaStatus s =
-      write_batch(*producer_, out, offsets, group.get(), headed, kCommitTimeoutMs, &phases_);
-  RdKafka::TopicPartition::destroy(offsets);
+  const kafka::KafkaStatus s = write_batch(*producer_, out, offsets.list(), group.get(), headed,
+                                           kCommitTimeoutMs, &phases_);
   *seconds = std::chrono::duration<double>(Clock::now() - started).count();
   return s;
 }
@@ -241,8 +255,9 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
   common::log_warn("transaction failed", {{"kind", kafka::to_string(s.failure)},
                                           {"error", s.message},
                                           {"commands", messages.size()},
-                                          {"produce_seconds", phases_.produce},
                                           {"send_offsets_seconds", phases_.send_offsets},
+                                          {"offsets_wait_seconds", phases_.offsets_wait},
+                                          {"produce_seconds", phases_.produce},
                                           {"commit_seconds", phases_.commit}});
   if (probe_) probe_->transaction_failed(kafka::to_string(s.failure));
   // Not a crash: the attempt records go back to what they were.
@@ -268,7 +283,9 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
   // Aborted by this producer, or failed before commit() was asked for: nothing of the batch
   // committed, and nothing of it reached the store or the cache. The same commands are read
   // again, with no catch-up. Any other outcome may have committed: the log says.
-  if (aborted || never_committed(phases_)) return put_back(messages);
+  if (aborted || never_committed(phases_)) {
+    return messages.empty() ? Step::redo : put_back(messages);
+  }
   rewind_all();
   return Step::redo;
 }

@@ -6,42 +6,96 @@
 
 namespace parcours::processor {
 
+namespace {
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+}  // namespace
+
+ConsumedOffsets::ConsumedOffsets(const std::string& topic,
+                                 const std::map<int32_t, int64_t>& next) {
+  for (const auto& [p, offset] : next) {
+    list_.push_back(RdKafka::TopicPartition::create(topic, p, offset));
+  }
+}
+
+ConsumedOffsets::~ConsumedOffsets() { RdKafka::TopicPartition::destroy(list_); }
+
+OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
+                                 const std::vector<RdKafka::TopicPartition*>& offsets,
+                                 const RdKafka::ConsumerGroupMetadata* group,
+                                 int send_offsets_timeout_ms)
+    : producer_(producer), begun_(producer.begin()) {
+  if (!begun_.ok() || offsets.empty()) return;
+  // librdkafka takes one transactional call at a time; this thread makes the only one until
+  // get(), and nothing is produced meanwhile.
+  offsets_ = std::async(std::launch::async, [this, &offsets, group, send_offsets_timeout_ms] {
+    const auto t = Clock::now();
+    auto s = producer_.send_offsets(offsets, group, send_offsets_timeout_ms);
+    send_offsets_seconds_ = since(t);
+    return s;
+  });
+}
+
+OpenTransaction::~OpenTransaction() {
+  if (ended_) return;
+  if (const auto s = abandon(); !s.ok()) {
+    common::log_warn("an open transaction could not be aborted", {{"error", s.message}});
+  }
+}
+
+kafka::KafkaStatus OpenTransaction::wait_for_offsets(TransactionPhases* phases) {
+  if (!begun_.ok()) return begun_;
+  if (!offsets_.valid()) return {};
+  const auto t = Clock::now();
+  const auto s = offsets_.get();
+  phases->offsets_wait = since(t);
+  phases->send_offsets = send_offsets_seconds_;
+  return s;
+}
+
+kafka::KafkaStatus OpenTransaction::commit(const std::vector<OutRecord>& records,
+                                           const std::vector<HeadedRecord>& headed,
+                                           int commit_timeout_ms, TransactionPhases* phases) {
+  ended_ = true;
+  *phases = {};
+  kafka::KafkaStatus s = wait_for_offsets(phases);
+  auto t = Clock::now();
+  for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
+    const auto& r = records[i];
+    s = producer_.produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
+  }
+  for (std::size_t i = 0; s.ok() && i < headed.size(); ++i) {
+    const auto& r = headed[i];
+    s = producer_.produce(r.topic, r.partition, r.key, &r.value, r.headers);
+  }
+  phases->produce = since(t);
+  t = Clock::now();
+  if (s.ok()) {
+    phases->commit_requested = true;
+    s = producer_.commit(commit_timeout_ms);
+  }
+  phases->commit = since(t);
+  return s;
+}
+
+kafka::KafkaStatus OpenTransaction::abandon(int timeout_ms) {
+  ended_ = true;
+  TransactionPhases unused;
+  if (const auto s = wait_for_offsets(&unused); !s.ok()) return s;
+  return producer_.abort(timeout_ms);
+}
+
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
                                const RdKafka::ConsumerGroupMetadata* group,
                                const std::vector<HeadedRecord>& headed, int commit_timeout_ms,
                                TransactionPhases* phases, int send_offsets_timeout_ms) {
-  using Clock = std::chrono::steady_clock;
   TransactionPhases unused;
-  if (!phases) phases = &unused;
-  *phases = {};
-  auto since = [](Clock::time_point t) {
-    return std::chrono::duration<double>(Clock::now() - t).count();
-  };
-  auto t = Clock::now();
-  kafka::KafkaStatus s = producer.begin();
-  for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
-    const auto& r = records[i];
-    s = producer.produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
-  }
-  for (std::size_t i = 0; s.ok() && i < headed.size(); ++i) {
-    const auto& r = headed[i];
-    s = producer.produce(r.topic, r.partition, r.key, &r.value, r.headers);
-  }
-  phases->produce = since(t);
-  t = Clock::now();
-  if (s.ok() && !offsets.empty()) {
-    s = producer.send_offsets(offsets, group, send_offsets_timeout_ms);
-  }
-  phases->send_offsets = since(t);
-  t = Clock::now();
-  if (s.ok()) {
-    phases->commit_requested = true;
-    s = producer.commit(commit_timeout_ms);
-  }
-  phases->commit = since(t);
-  return s;
+  OpenTransaction transaction(producer, offsets, group, send_offsets_timeout_ms);
+  return transaction.commit(records, headed, commit_timeout_ms, phases ? phases : &unused);
 }
 
 Recovery recovery_for(const kafka::KafkaStatus&) {

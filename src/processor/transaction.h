@@ -1,16 +1,22 @@
 // One batch, one Kafka transaction (ARCHITECTURE §3, step 2), and what to do when it fails.
 //
-// write_batch() produces the batch's records, adds the consumed command offsets and commits,
-// waiting at most commit_timeout_ms for the commit (librdkafka would otherwise retry it for as
-// long as the coordinator does not answer). A commit is never retried on the same producer: a
-// commit that fails other than abortably, a timeout included, has an unknown outcome
-// (kafka/errors.h, indeterminate). On failure the caller drops
-// everything the batch decided and recovers as recovery_for() says, then rewinds to the
-// committed offsets and catches up from the log: whatever the broker did or did not commit,
-// the log is the truth.
+// A batch's transaction is opened before its commands are decided (OpenTransaction): begin(),
+// then the consumed command offsets are sent on a thread of their own, so that the two
+// coordinators' round trips, and after a broker's death the group coordinator's failover,
+// overlap the registry's sync and the decisions instead of adding to them. Once decided, the
+// batch's records are produced and the transaction committed, waiting at most
+// commit_timeout_ms for the commit (librdkafka would otherwise retry it for as long as the
+// coordinator does not answer). A commit is never retried on the same producer: a commit that
+// fails other than abortably, a timeout included, has an unknown outcome (kafka/errors.h,
+// indeterminate). On failure the caller drops everything the batch decided and recovers as
+// recovery_for() says, then rewinds to the committed offsets and catches up from the log:
+// whatever the broker did or did not commit, the log is the truth.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
+#include <future>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,8 +48,10 @@ inline constexpr int kSendOffsetsTimeoutMs = 4000;
 
 // Where a transaction's time went, in seconds, for the logs of slow and failed batches.
 struct TransactionPhases {
-  double produce = 0;             // begin and enqueue every record (waits only on a full queue)
-  double send_offsets = 0;        // AddOffsetsToTxn and TxnOffsetCommit (both coordinators)
+  double send_offsets = 0;        // AddOffsetsToTxn and TxnOffsetCommit (both coordinators), on
+                                  // their own thread while the batch was decided
+  double offsets_wait = 0;        // how long the decided batch then waited for them still
+  double produce = 0;             // enqueue every record (waits only on a full queue)
   double commit = 0;              // every record acknowledged, then EndTxn
   bool commit_requested = false;  // commit() was called: the outcome may be a commit
 };
@@ -54,6 +62,56 @@ inline bool never_committed(const TransactionPhases& phases) {
   return !phases.commit_requested;
 }
 
+// A batch's consumed command offsets (the next offset to read per partition), as librdkafka
+// takes them; destroyed with this.
+class ConsumedOffsets {
+ public:
+  ConsumedOffsets(const std::string& topic, const std::map<int32_t, int64_t>& next);
+  ~ConsumedOffsets();
+  ConsumedOffsets(const ConsumedOffsets&) = delete;
+  ConsumedOffsets& operator=(const ConsumedOffsets&) = delete;
+  const std::vector<RdKafka::TopicPartition*>& list() const { return list_; }
+
+ private:
+  std::vector<RdKafka::TopicPartition*> list_;
+};
+
+// A batch's transaction from begin() to its end. The producer, `offsets` and `group` must
+// outlive it. Exactly one of commit() or abandon() ends it; the destructor abandons a
+// transaction that neither ended (a path that forgot would otherwise leave it open, and the
+// next begin() would fail).
+class OpenTransaction {
+ public:
+  // Begins the transaction and, unless `offsets` is empty, sends them on a thread of its own.
+  OpenTransaction(kafka::TransactionalProducer& producer,
+                  const std::vector<RdKafka::TopicPartition*>& offsets,
+                  const RdKafka::ConsumerGroupMetadata* group,
+                  int send_offsets_timeout_ms = kSendOffsetsTimeoutMs);
+  ~OpenTransaction();
+  OpenTransaction(const OpenTransaction&) = delete;
+  OpenTransaction& operator=(const OpenTransaction&) = delete;
+
+  // Waits for the offsets, then produces the records and commits. *phases says where the
+  // time went and whether commit() was asked for.
+  kafka::KafkaStatus commit(const std::vector<OutRecord>& records,
+                            const std::vector<HeadedRecord>& headed, int commit_timeout_ms,
+                            TransactionPhases* phases);
+  // Waits for the offsets, then aborts: a batch given up before any record was produced.
+  // Unlike an abort after records (recovery_for), this leaves the producer usable. A failure
+  // (the offsets' own included) means the producer must be re-created.
+  kafka::KafkaStatus abandon(int timeout_ms = kCommitTimeoutMs);
+
+ private:
+  kafka::KafkaStatus wait_for_offsets(TransactionPhases* phases);
+
+  kafka::TransactionalProducer& producer_;
+  kafka::KafkaStatus begun_;
+  std::future<kafka::KafkaStatus> offsets_;
+  double send_offsets_seconds_ = 0;  // written by the offsets' thread, read after get()
+  bool ended_ = false;
+};
+
+// The whole transaction at once (quarantine, tests): open, then commit.
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,
                                const std::vector<OutRecord>& records,
                                const std::vector<RdKafka::TopicPartition*>& offsets,
