@@ -13,14 +13,15 @@ double since(Clock::time_point t) {
 }
 }  // namespace
 
-ConsumedOffsets::ConsumedOffsets(const std::string& topic,
-                                 const std::map<int32_t, int64_t>& next) {
+ConsumedOffsets::ConsumedOffsets(const std::string& topic, const std::map<int32_t, int64_t>& next) {
   for (const auto& [p, offset] : next) {
     list_.push_back(RdKafka::TopicPartition::create(topic, p, offset));
   }
 }
 
-ConsumedOffsets::~ConsumedOffsets() { RdKafka::TopicPartition::destroy(list_); }
+ConsumedOffsets::~ConsumedOffsets() {
+  RdKafka::TopicPartition::destroy(list_);
+}
 
 OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
                                  const std::vector<RdKafka::TopicPartition*>& offsets,
