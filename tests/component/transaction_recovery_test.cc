@@ -20,6 +20,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "processor/transaction.h"
 #include "support/mock_kafka.h"
@@ -269,6 +270,95 @@ TEST_F(MockCluster, SendOffsetsThatRunsOutIsNeverCommittedAndIsRedoneWithoutTheL
   RdKafka::TopicPartition::destroy(offsets);
   producer.reset();
   consumer->close();
+  expect_each_once(count_in_log({{0, 1}}), 8);
+}
+
+}  // namespace
+}  // namespace parcours::processor
+
+namespace parcours::processor {
+namespace {
+
+// The group whose offsets the tests send, from a consumer that never joins it.
+class WithGroup : public MockCluster {
+ protected:
+  void SetUp() override {
+    MockCluster::SetUp();
+    std::string error;
+    std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+    conf->set("bootstrap.servers", settings_.brokers, error);
+    conf->set("group.id", "processor", error);
+    conf->set("log_level", "0", error);
+    consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), error));
+    ASSERT_TRUE(consumer_) << error;
+    group_.reset(consumer_->groupMetadata());
+  }
+  void TearDown() override {
+    if (consumer_) consumer_->close();
+  }
+
+  static std::vector<OutRecord> records(int attempt) {
+    std::vector<OutRecord> out;
+    for (int c = 0; c < 8; ++c) {
+      out.push_back({"events", c % 4, "command-" + std::to_string(c),
+                     std::to_string(c) + " 0 " + std::to_string(attempt)});
+    }
+    return out;
+  }
+
+  std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group_;
+  const ConsumedOffsets offsets_{"events", {{0, 1}, {1, 4}}};
+};
+
+TEST_F(WithGroup, TheOffsetsAreSentWhileTheBatchIsDecided) {
+  // The group coordinator is loading (two COORDINATOR_LOAD_IN_PROGRESS, retried every 500 ms,
+  // as after a broker's kill): the offsets take about a second. The batch is decided meanwhile
+  // (a second's sleep here), so the transaction ends well before the two waits' sum.
+  std::string error;
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  // A first transaction, so that the producer knows the topic (a new producer's first records
+  // wait about a second for its metadata, which would hide what is measured).
+  ASSERT_TRUE(write_batch(*producer, records(9), offsets_.list(), group_.get()).ok());
+  rd_kafka_mock_push_request_errors(mock_, kTxnOffsetCommit, 2,
+                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  const auto started = std::chrono::steady_clock::now();
+  OpenTransaction transaction(*producer, offsets_.list(), group_.get());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  TransactionPhases phases;
+  const auto s = transaction.commit(records(0), {}, kCommitTimeoutMs, &phases);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_TRUE(s.ok()) << s.message;
+  EXPECT_GE(phases.send_offsets, 0.8) << "the coordinator's loading was not injected";
+  EXPECT_LT(took, 1.0 + phases.send_offsets - 0.3)
+      << "the offsets were sent after the batch was decided, not while: waited "
+      << phases.offsets_wait << " s, produced " << phases.produce << " s, committed "
+      << phases.commit << " s";
+  producer.reset();
+  expect_each_once(count_in_log({{0, 0}}), 8);
+}
+
+TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
+  // A batch put back after its offsets were sent (the registry could not sync) is aborted on
+  // the same producer; so is one whose path forgot to end it. The next batch commits on it.
+  std::string error;
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  {
+    OpenTransaction transaction(*producer, offsets_.list(), group_.get());
+    const auto s = transaction.abandon();
+    EXPECT_TRUE(s.ok()) << s.message;
+  }
+  { OpenTransaction forgotten(*producer, offsets_.list(), group_.get()); }
+  TransactionPhases phases;
+  const auto s = write_batch(*producer, records(1), offsets_.list(), group_.get(), {},
+                             kCommitTimeoutMs, &phases);
+  EXPECT_TRUE(s.ok()) << s.message;
+  EXPECT_FALSE(never_committed(phases));
+  producer.reset();
   expect_each_once(count_in_log({{0, 1}}), 8);
 }
 
