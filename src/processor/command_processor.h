@@ -124,6 +124,11 @@ class CommandProcessor {
   Step decide_and_commit(const std::vector<const RdKafka::Message*>& messages,
                          const AttemptRecords& before, const AttemptRecords& after,
                          const AttemptRecords& on_failure);
+  // Decodes and decides every command of the batch, in order, into `out`.
+  void decide_all(const std::vector<const RdKafka::Message*>& messages, BatchDecider& decider,
+                  std::vector<OutRecord>& out);
+  // After the commit: the batch's ONE WriteBatch (step 3), then the cache.
+  Step store_batch(BatchDecider& decider, const AttemptRecords& after);
   Step quarantine_one(const RdKafka::Message& m, const GuardPlan::Single& single);
   bool sync_registry();
   Step put_back(const std::vector<const RdKafka::Message*>& messages);

@@ -129,6 +129,38 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   BatchDecider decider(options_.topics, store_, cache_, registry_, keys_, probe_,
                        common::now_rfc3339());
   std::vector<OutRecord> out;
+  decide_all(messages, decider, out);
+  if (auto f = store_.take_read_failure(); !f.ok()) {
+    // Something was decided from a read that failed: nothing of it may be produced.
+    give_up(transaction, {}, {});
+    if (!write_attempts(on_failure, &failure)) return store_failed(failure, "attempt records");
+    return store_failed(f, "deciding a batch");
+  }
+
+  const kafka::KafkaStatus s = transaction.commit(out, {}, kCommitTimeoutMs, &phases_);
+  if (!s.ok()) return transaction_failed(s, on_failure, messages);
+  if (after_commit_hook) after_commit_hook();
+  const Step step = store_batch(decider, after);
+  if (step != Step::done) return step;
+  if (probe_) {
+    probe_->batch(messages.size(), phases_.offsets_wait + phases_.produce + phases_.commit);
+    probe_->events_appended(decider.events());
+  }
+  if (const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      seconds > kSlowBatchSeconds) {
+    common::log_warn("slow batch", {{"commands", messages.size()},
+                                    {"seconds", seconds},
+                                    {"registry_sync_seconds", sync_seconds},
+                                    {"send_offsets_seconds", phases_.send_offsets},
+                                    {"offsets_wait_seconds", phases_.offsets_wait},
+                                    {"commit_seconds", phases_.commit}});
+  }
+  ++batches_;
+  return Step::done;
+}
+
+void CommandProcessor::decide_all(const std::vector<const RdKafka::Message*>& messages,
+                                  BatchDecider& decider, std::vector<OutRecord>& out) {
   for (const auto* m : messages) {
     if (before_decide_hook) before_decide_hook(value_of(*m));
     std::string error;
@@ -143,46 +175,25 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
     }
     decider.decide(*cmd, m->partition(), out, m->offset());
   }
-  if (auto f = store_.take_read_failure(); !f.ok()) {
-    // Something was decided from a read that failed: nothing of it may be produced.
-    give_up(transaction, {}, {});
-    if (!write_attempts(on_failure, &failure)) return store_failed(failure, "attempt records");
-    return store_failed(f, "deciding a batch");
-  }
+}
 
-  const kafka::KafkaStatus s = transaction.commit(out, {}, kCommitTimeoutMs, &phases_);
-  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-  if (!s.ok()) return transaction_failed(s, on_failure, messages);
-  if (after_commit_hook) after_commit_hook();
-
-  auto store_batch = store_.batch();
-  decider.write_to(store_batch);
+CommandProcessor::Step CommandProcessor::store_batch(BatchDecider& decider,
+                                                     const AttemptRecords& after) {
+  auto b = store_.batch();
+  decider.write_to(b);
   for (const auto& [tp, last] : producer_->delivered()) {
-    if (tp.first == options_.topics.events) store_batch.put_offset(tp.first, tp.second, last + 1);
+    if (tp.first == options_.topics.events) b.put_offset(tp.first, tp.second, last + 1);
   }
   for (const auto& [p, a] : after) {
     if (a) {
-      store_batch.put_attempt(p, *a);
+      b.put_attempt(p, *a);
     } else {
-      store_batch.delete_attempt(p);
+      b.delete_attempt(p);
     }
   }
   // Committed to Kafka: a failure now loses nothing (catch-up re-applies the log).
-  if (auto ws = store_.commit(store_batch); !ws.ok()) return store_failed(ws, "batch WriteBatch");
+  if (auto ws = store_.commit(b); !ws.ok()) return store_failed(ws, "batch WriteBatch");
   decider.publish(cache_);
-  if (probe_) {
-    probe_->batch(messages.size(), seconds);
-    probe_->events_appended(decider.events());
-  }
-  if (seconds > kSlowBatchSeconds) {
-    common::log_warn("slow batch", {{"commands", messages.size()},
-                                    {"seconds", seconds},
-                                    {"registry_sync_seconds", sync_seconds},
-                                    {"send_offsets_seconds", phases_.send_offsets},
-                                    {"offsets_wait_seconds", phases_.offsets_wait},
-                                    {"commit_seconds", phases_.commit}});
-  }
-  ++batches_;
   return Step::done;
 }
 

@@ -40,7 +40,9 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
   commit_seconds_ =
       &prometheus::BuildHistogram()
            .Name("parcours_transaction_commit_seconds")
-           .Help("Time to produce, send offsets and commit one batch transaction")
+           .Help(
+               "Time a batch waited for its transaction once decided: the rest of sending its "
+               "offsets, producing and committing")
            .Register(registry)
            .Add({}, prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                             0.1, 0.25, 0.5, 1, 2.5, 5, 10});
