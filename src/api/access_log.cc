@@ -49,6 +49,10 @@ std::string AccessLog::start() {
   if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   producer_.reset(RdKafka::Producer::create(conf.get(), error));
   if (!producer_) return "access log producer: " + error;
+  // The first identity read after a start waits for its record: not for the next topic scan.
+  if (auto s = topic_known_.learn(*producer_, {topic_}, 2000); !s.ok()) {
+    common::log_warn("access log topic not known yet", {{"error", s.message}});
+  }
   thread_ = std::thread([this] {
     while (!stop_.load()) {
       producer_->poll(50);

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kafka/kafka_settings.h"
+#include "kafka/known_topics.h"
 
 namespace RdKafka {
 class Producer;
@@ -70,6 +71,7 @@ class AccessLog {
   kafka::KafkaSettings settings_;
   std::unique_ptr<Delivery> delivery_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  kafka::KnownTopics topic_known_;  // after producer_: destroyed before it
   std::atomic<bool> stop_{false};
   std::atomic<long> failures_{0};
   std::mutex mu_;

@@ -51,6 +51,10 @@ std::string CommandGateway::start() {
   if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   producer_.reset(RdKafka::Producer::create(conf.get(), error));
   if (!producer_) return "commands producer: " + error;
+  // The first command after a start leaves at once rather than at the next topic scan.
+  if (auto s = commands_known_.learn(*producer_, {options_.commands_topic}, 2000); !s.ok()) {
+    common::log_warn("commands topic not known yet", {{"error", s.message}});
+  }
 
   // Listen from the end offset as it is now, read explicitly: a reply to a command sent after
   // start() returns is always at or after it.

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kafka/kafka_settings.h"
+#include "kafka/known_topics.h"
 #include "processor/command_record.h"
 
 namespace RdKafka {
@@ -78,6 +79,7 @@ class CommandGateway {
   int reply_partition_ = 0;
   std::unique_ptr<Delivery> delivery_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  kafka::KnownTopics commands_known_;  // after producer_: destroyed before it
   std::unique_ptr<kafka::TopicReader> replies_;
   mutable std::mutex mu_;
   std::map<std::string, Pending> pending_;  // by request id

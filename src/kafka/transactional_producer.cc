@@ -63,6 +63,11 @@ TransactionalProducer::~TransactionalProducer() {
   producer_->flush(1000);
 }
 
+KafkaStatus TransactionalProducer::learn_topics(const std::vector<std::string>& topics,
+                                                int timeout_ms) {
+  return topics_.learn(*producer_, topics, timeout_ms);
+}
+
 KafkaStatus TransactionalProducer::begin() {
   reports_->delivered.clear();
   reports_->failed = 0;

@@ -20,6 +20,7 @@
 
 #include "kafka/errors.h"
 #include "kafka/kafka_settings.h"
+#include "kafka/known_topics.h"
 
 namespace parcours::kafka {
 
@@ -36,6 +37,9 @@ class TransactionalProducer {
                                                             std::string* error,
                                                             int init_timeout_ms = 30000);
   ~TransactionalProducer();
+
+  // The topics this producer will write, learnt now (known_topics.h).
+  KafkaStatus learn_topics(const std::vector<std::string>& topics, int timeout_ms);
 
   KafkaStatus begin();
   // Enqueues one record (partition -1 = the partitioner chooses from the key; a null value is a
@@ -68,6 +72,7 @@ class TransactionalProducer {
   TransactionalProducer() = default;
   std::unique_ptr<DeliveryReports> reports_;
   std::unique_ptr<RdKafka::Producer> producer_;
+  KnownTopics topics_;  // after producer_: destroyed before it
   long produced_ = 0;
 };
 

@@ -108,6 +108,9 @@ class CommandProcessor {
 
   // --- clients and partitions (processor_clients.cc)
   void ensure_clients();
+  // A transactional producer that has fenced this instance's earlier ones and knows where its
+  // topics are; nullptr and *error if the brokers do not answer in `timeout_ms`.
+  std::unique_ptr<kafka::TransactionalProducer> make_producer(std::string* error, int timeout_ms);
   bool start_consumer(std::string* error);
   void drop_consumer(const std::string& why);
   void on_assign(const std::vector<int32_t>& partitions);

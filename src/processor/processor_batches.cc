@@ -280,13 +280,8 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
   std::string error;
   bool aborted = false;
   producer_ = recover_producer(
-      std::move(producer_), s,
-      [this](std::string* e) {
-        return kafka::TransactionalProducer::create(
-            kafka::named(settings_, options_.name + "-producer"), options_.transactional_id, e,
-            10000);
-      },
-      &error, &aborted);
+      std::move(producer_), s, [this](std::string* e) { return make_producer(e, 10000); }, &error,
+      &aborted);
   if (!producer_) {
     common::log_warn("transactional producer not re-created yet; retrying", {{"error", error}});
     next_client_try_ = Clock::now();

@@ -18,6 +18,8 @@ constexpr int kMaxBackoffMs = 5000;
 // init_transactions waits this long at most per attempt; the loop keeps polling between
 // attempts, so the consumer stays in its group while the producer cannot be made.
 constexpr int kProducerInitTimeoutMs = 10000;
+// A new producer asks where its topics are for this long at most (learn_topics).
+constexpr int kLearnTopicsTimeoutMs = 2000;
 
 std::vector<RdKafka::TopicPartition*> topic_partitions(const std::string& topic,
                                                        const std::vector<int32_t>& partitions) {
@@ -77,9 +79,7 @@ void CommandProcessor::ensure_clients() {
   if ((consumer_ && producer_) || Clock::now() < next_client_try_) return;
   std::string error;
   if (!producer_) {
-    producer_ = kafka::TransactionalProducer::create(
-        kafka::named(settings_, options_.name + "-producer"), options_.transactional_id, &error,
-        kProducerInitTimeoutMs);
+    producer_ = make_producer(&error, kProducerInitTimeoutMs);
     if (!producer_) {
       common::log_warn("transactional producer not available; retrying", {{"error", error}});
       retry_later(&next_client_try_, &client_backoff_ms_);
@@ -94,6 +94,21 @@ void CommandProcessor::ensure_clients() {
     return;
   }
   client_backoff_ms_ = 0;
+}
+
+std::unique_ptr<kafka::TransactionalProducer> CommandProcessor::make_producer(std::string* error,
+                                                                              int timeout_ms) {
+  auto producer =
+      kafka::TransactionalProducer::create(kafka::named(settings_, options_.name + "-producer"),
+                                           options_.transactional_id, error, timeout_ms);
+  if (!producer) return nullptr;
+  const auto& t = options_.topics;
+  if (auto s = producer->learn_topics({t.events, t.replies, t.keys, options_.dead_letter_topic},
+                                      kLearnTopicsTimeoutMs);
+      !s.ok()) {
+    common::log_warn("producer's topics not known yet", {{"error", s.message}});
+  }
+  return producer;
 }
 
 bool CommandProcessor::start_consumer(std::string* error) {
@@ -235,6 +250,11 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
   if (partitions.empty()) return true;
   auto tps = topic_partitions(options_.topics.commands, partitions);
   bool ok = consumer_->committed(tps, 10000) == RdKafka::ERR_NO_ERROR;
+  // Resumed, then sought: librdkafka 2.0 wakes a partition's fetcher on a seek but not on a
+  // resume, after which the first fetch waited for the broker thread's next idle round (1 s of
+  // every restart's unavailability). Whatever is fetched between the two belongs to the
+  // version before the seek, and librdkafka drops it.
+  if (ok) ok = consumer_->resume(tps) == RdKafka::ERR_NO_ERROR;
   for (auto* tp : tps) {
     if (!ok) break;
     if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
@@ -245,7 +265,9 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
       ok = false;
     }
   }
-  if (ok) ok = consumer_->resume(tps) == RdKafka::ERR_NO_ERROR;
+  // Not resumed after all: paused again until the next catch-up (the loop drops what comes of
+  // partitions it does not own meanwhile).
+  if (!ok) (void)consumer_->pause(tps);
   RdKafka::TopicPartition::destroy(tps);
   if (!ok) return false;
   for (int32_t p : partitions) {
