@@ -57,6 +57,14 @@ int serve(common::Config config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Where a start's time goes, in the "serving" line: a slow restart says which step it waited on.
+  const auto started = std::chrono::steady_clock::now();
+  nlohmann::json startup;
+  auto lap = [&startup, last = started](const char* step) mutable {
+    const auto now = std::chrono::steady_clock::now();
+    startup[step] = std::chrono::duration<double>(now - last).count();
+    last = now;
+  };
   std::string error;
   auto ring = crypto::MasterKeyRing::parse(config.master_key, &error);
   if (!ring) return fail("PARCOURS_MASTER_KEY: " + error);
@@ -73,6 +81,7 @@ int serve(common::Config config) {
     return fail("topics: " + e);
   }
   if (!report.created.empty()) common::log_info("topics created", {{"topics", report.created}});
+  lap("topics_seconds");
 
   std::filesystem::create_directories(config.data_dir);
   const bool compress = config.rocksdb_compression != "none";
@@ -82,6 +91,7 @@ int serve(common::Config config) {
   auto views = projections::ViewsStore::open(config.data_dir + "/views", &error,
                                              {.block_cache_mb = 128, .compress = compress});
   if (!views) return fail(error);
+  lap("stores_seconds");
 
   prometheus::Registry metrics;
   processor::ProcessorProbe processor_probe(metrics);
@@ -100,6 +110,7 @@ int serve(common::Config config) {
     return fail("organisation registry not read (are the topics created? `parcours topics`): " +
                 s.message);
   }
+  lap("registry_seconds");
 
   processor::ProcessorOptions popts;
   popts.topics = {config.commands_topic(), config.events_topic(), config.org_events_topic(),
@@ -115,6 +126,7 @@ int serve(common::Config config) {
   processor::ProcessorPool processor(config.processors, popts, kafka, *processor_store, registry,
                                      *ring, &processor_probe);
   common::log_info("command processors", {{"count", processor.size()}});
+  lap("processors_seconds");
   // Test failpoints (processor/failpoints.h), never set in production.
   if (auto fp = processor::arm_test_failpoints(processor); !fp.empty()) {
     common::log_warn("failpoint armed", {{"failpoint", fp}});
@@ -138,6 +150,7 @@ int serve(common::Config config) {
   if (auto e = gateway.start(); !e.empty()) return fail("command gateway: " + e);
   api::AccessLog access_log(config.access_log_topic(), kafka);
   if (auto e = access_log.start(); !e.empty()) return fail("access log: " + e);
+  lap("gateway_seconds");
 
   std::atomic<bool> stop_processor{false};
   std::atomic<bool> stop_projector{false};
@@ -239,10 +252,15 @@ int serve(common::Config config) {
     gauges.join();
     return fail("http: " + error);
   }
-  common::log_info("serving", {{"http", hopts.address + ":" + std::to_string(server.port())},
-                               {"brokers", config.kafka_brokers},
-                               {"topic_prefix", config.topic_prefix},
-                               {"instance", config.instance_id}});
+  common::log_info(
+      "serving",
+      {{"http", hopts.address + ":" + std::to_string(server.port())},
+       {"brokers", config.kafka_brokers},
+       {"topic_prefix", config.topic_prefix},
+       {"instance", config.instance_id},
+       {"startup", startup},
+       {"startup_seconds",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}});
 
   int sig = 0;
   sigwait(&signals, &sig);

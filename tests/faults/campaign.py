@@ -117,6 +117,9 @@ class Campaign:
         inst = self.rng.choice(self.instances)
         fault = {"kind": "kill9_instance", "target": inst.name, "start": time.time()}
         inst.kill9()
+        # How long the killed process took to go: a process in uninterruptible I/O dies late,
+        # and its restart with it.
+        fault["reaped_s"] = round(time.time() - fault["start"], 2)
         time.sleep(self.args.restart_delay)
         inst.start()
         fault["recovered"] = inst.wait_ready()
