@@ -22,7 +22,8 @@ namespace parcours::kafka {
 class KnownTopics {
  public:
   // Asks the brokers, through `client`, where each topic's partitions are (empty names are
-  // skipped). A failure is no error for the caller: the periodic scan still comes.
+  // skipped), within `timeout_ms` for all of them. A failure is no error for the caller: the
+  // periodic scan still comes.
   KafkaStatus learn(RdKafka::Handle& client, const std::vector<std::string>& topics,
                     int timeout_ms);
 
