@@ -79,7 +79,9 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
 void CommandProcessor::idle() {
   // An idle producer is polled by nobody else: its statistics would wait (and pile up).
   if (producer_) producer_->serve_queue();
-  // A good moment for the daily deadlines (checked once a minute, or on request).
+  // A good moment for the daily deadlines (checked once a minute, or on request), scanned on
+  // the scan's own thread (deadline_scan.h).
+  if (deadlines_ && deadlines_->busy()) return;  // a request waits for the scan in progress
   const int32_t forced = forced_deadline_day_.exchange(INT32_MIN);
   if (owned_.empty() ||
       (forced == INT32_MIN && Clock::now() - last_deadline_check_ <= std::chrono::minutes(1))) {
@@ -88,18 +90,13 @@ void CommandProcessor::idle() {
   }
   last_deadline_check_ = Clock::now();
   if (!deadlines_) {
-    deadlines_ = std::make_unique<DeadlineScheduler>(settings_, options_.topics.commands,
-                                                     options_.topics.partitions);
+    deadlines_ = std::make_unique<DeadlineScan>(settings_, options_.topics.commands,
+                                                options_.topics.partitions, store_.share(), probe_);
   }
   const domain::Date day = forced != INT32_MIN
                                ? domain::Date::from_days(forced)
                                : domain::Date::utc_date_of(std::chrono::system_clock::now());
-  deadlines_->run(day, owned_, store_, forced != INT32_MIN);
-  if (auto f = store_.take_read_failure(); !f.ok()) {
-    // The scan is redone at the next check; nothing was decided from what failed.
-    common::log_warn("deadline scan: processor store read failed", {{"error", f.message}});
-    if (probe_) probe_->store_failed(store::to_string(f.failure));
-  }
+  (void)deadlines_->start(day, owned_, forced != INT32_MIN);
 }
 
 }  // namespace parcours::processor

@@ -42,7 +42,7 @@
 #include "kafka/transactional_producer.h"
 #include "processor/batch_decider.h"
 #include "processor/crash_guard.h"
-#include "processor/deadline_scheduler.h"
+#include "processor/deadline_scan.h"
 #include "processor/processor_probe.h"
 #include "processor/processor_store.h"
 #include "processor/quarantine.h"
@@ -171,7 +171,7 @@ class CommandProcessor {
   std::chrono::steady_clock::time_point next_catch_up_{};
   int catch_up_backoff_ms_ = 0;
   std::string fatal_;
-  std::unique_ptr<DeadlineScheduler> deadlines_;
+  std::unique_ptr<DeadlineScan> deadlines_;  // its thread ends before the store goes
   std::chrono::steady_clock::time_point last_deadline_check_{};
   std::atomic<int32_t> forced_deadline_day_{INT32_MIN};
   std::atomic<bool> ready_{false};

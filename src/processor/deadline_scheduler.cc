@@ -47,11 +47,13 @@ DeadlineScheduler::~DeadlineScheduler() {
 }
 
 long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, ProcessorStore& store,
-                            bool force) {
+                            bool force, const std::atomic<bool>* cancel) {
+  auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
   const std::set<int32_t> due = due_partitions(owned, store, day.str(), force);
   if (due.empty()) return 0;
   // Once a day too: remembered rejections past their retention go.
-  if (const long n = store.forget_rejections_before(day.plus_days(-kRejectionRetentionDays).str());
+  if (const long n =
+          store.forget_rejections_before(day.plus_days(-kRejectionRetentionDays).str(), cancel);
       n > 0) {
     common::log_info("rejections forgotten", {{"count", n}});
   }
@@ -66,39 +68,49 @@ long DeadlineScheduler::run(domain::Date day, const std::set<int32_t>& owned, Pr
   }
   long sent = 0;
   bool failed = false;
-  store.for_each_state([&](const domain::JourneyState& s) {
-    if (!due.count(kafka::partition_of(s.journey_id, partitions_))) return true;
-    if (!domain::has_pending_deadlines(s, day)) return true;
-    CommandRecord c;
-    c.command_id = "deadlines-" + day.str();
-    c.stream = "journey";
-    c.stream_id = s.journey_id;
-    c.type = "ApplyDeadlines";
-    c.data = {{"day", day.str()}};
-    c.actor = {"system", "", {"system"}};
-    c.intake_time = common::now_rfc3339();
-    c.payload_hash = c.command_id;
-    const std::string value = encode(c);
-    for (;;) {
-      auto code =
-          producer_->produce(topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
-                             const_cast<char*>(value.data()), value.size(), s.journey_id.data(),
-                             s.journey_id.size(), 0, nullptr);
-      if (code == RdKafka::ERR__QUEUE_FULL) {
-        producer_->poll(10);
-        continue;
-      }
-      if (code != RdKafka::ERR_NO_ERROR) failed = true;
-      break;
-    }
-    ++sent;
-    return !failed;
-  });
+  bool cut_short = false;
+  auto wanted = [&](std::string_view id) {
+    return due.count(kafka::partition_of(id, partitions_)) > 0;
+  };
+  store.for_each_state(
+      [&](const domain::JourneyState& s) {
+        if (cancelled()) {
+          cut_short = true;
+          return false;
+        }
+        if (!domain::has_pending_deadlines(s, day)) return true;
+        CommandRecord c;
+        c.command_id = "deadlines-" + day.str();
+        c.stream = "journey";
+        c.stream_id = s.journey_id;
+        c.type = "ApplyDeadlines";
+        c.data = {{"day", day.str()}};
+        c.actor = {"system", "", {"system"}};
+        c.intake_time = common::now_rfc3339();
+        c.payload_hash = c.command_id;
+        const std::string value = encode(c);
+        for (;;) {
+          auto code = producer_->produce(topic_, RdKafka::Topic::PARTITION_UA,
+                                         RdKafka::Producer::RK_MSG_COPY,
+                                         const_cast<char*>(value.data()), value.size(),
+                                         s.journey_id.data(), s.journey_id.size(), 0, nullptr);
+          if (code == RdKafka::ERR__QUEUE_FULL) {
+            producer_->poll(10);
+            continue;
+          }
+          if (code != RdKafka::ERR_NO_ERROR) failed = true;
+          break;
+        }
+        ++sent;
+        return !failed;
+      },
+      wanted);
   if (producer_->flush(30000) != RdKafka::ERR_NO_ERROR) failed = true;
   if (failed) {
     common::log_warn("deadline scheduler: some commands were not sent; will retry", {});
     return sent;
   }
+  if (cut_short) return sent;  // stopping: the day is scheduled again by the next owner
   auto b = store.batch();
   for (int32_t p : due) {
     const auto last = store.meta(last_day_key(p));

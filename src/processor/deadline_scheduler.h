@@ -11,6 +11,7 @@
 // Thread-safety: one scheduler per processor thread.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
@@ -31,9 +32,10 @@ class DeadlineScheduler {
   ~DeadlineScheduler();
 
   // Schedules `day` for the owned partitions where this store has not yet scheduled it (all of
-  // them if `force`). Returns the commands sent.
+  // them if `force`). Returns the commands sent. A run that `cancel` cuts short records
+  // nothing: the day is scheduled again at the next check (its commands are idempotent).
   long run(domain::Date day, const std::set<int32_t>& owned, ProcessorStore& store,
-           bool force = false);
+           bool force = false, const std::atomic<bool>* cancel = nullptr);
 
   // The owned partitions where `day` is still to be scheduled (all of them if `force`). A
   // partition never scheduled on its own falls back to the day the whole store kept before the

@@ -110,13 +110,19 @@ int64_t ProcessorStore::pass_counter(int32_t partition) const {
   return v ? static_cast<int64_t>(store::from_be64(*v)) : 0;
 }
 
-long ProcessorStore::forget_rejections_before(const std::string& day) {
+long ProcessorStore::forget_rejections_before(const std::string& day,
+                                              const std::atomic<bool>* cancel) {
   static const std::string kSwept = "rejections/swept_before";
   if (auto swept = meta(kSwept); swept && *swept >= day) return 0;
   auto b = batch();
   long n = 0;
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), idem_));
+  bool cut_short = false;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (cancel && cancel->load(std::memory_order_relaxed)) {
+      cut_short = true;
+      break;
+    }
     auto j = nlohmann::json::parse(it->value().ToStringView(), nullptr, false);
     if (j.is_discarded() || !j.is_object()) continue;
     const int status = j.value("status", 0);
@@ -125,7 +131,7 @@ long ProcessorStore::forget_rejections_before(const std::string& day) {
     (void)b.batch_.Delete(idem_, it->key());
     ++n;
   }
-  if (it->status().ok()) b.put_meta(kSwept, day);  // a scan cut short is done again
+  if (it->status().ok() && !cut_short) b.put_meta(kSwept, day);  // else done again
   if (!commit(b).ok()) return 0;
   return n;
 }
@@ -146,10 +152,11 @@ std::optional<CommandAttempt> ProcessorStore::attempt(int32_t partition) const {
   }
 }
 
-void ProcessorStore::for_each_state(
-    const std::function<bool(const domain::JourneyState&)>& visit) const {
+void ProcessorStore::for_each_state(const std::function<bool(const domain::JourneyState&)>& visit,
+                                    const std::function<bool(std::string_view id)>& wanted) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), state_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (wanted && !wanted(it->key().ToStringView())) continue;
     auto s = parse(it->value().ToString(), "state of " + it->key().ToString());
     if (!s) return;
     domain::JourneyState state;

@@ -26,11 +26,13 @@
 // database, and each remembers its own read failures. commit() is serialised across them.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -74,12 +76,16 @@ class ProcessorStore {
   std::optional<nlohmann::json> wrapped_key(const std::string& journey_id) const;
   std::optional<int64_t> offset(const std::string& topic, int32_t partition) const;
   int64_t pass_counter(int32_t partition) const;
-  // Visits every journey state (the deadline scan); stops when visit returns false.
-  void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit) const;
+  // Visits the journey states whose id `wanted` takes (all if none), in key order; stops when
+  // visit returns false. The ids are filtered before their states are parsed: a processor's
+  // deadline scan parses the states of its own partitions only.
+  void for_each_state(const std::function<bool(const domain::JourneyState&)>& visit,
+                      const std::function<bool(std::string_view id)>& wanted = {}) const;
   // Deletes the remembered rejections decided before `day` (kRejectionRetentionDays); returns
   // how many. Called once a day by each processor's deadline scan: the store remembers the
-  // last `day` swept, and the other processors' calls for it return 0 without a scan.
-  long forget_rejections_before(const std::string& day);
+  // last `day` swept, and the other processors' calls for it return 0 without a scan. A scan
+  // that `cancel` cuts short deletes what it found so far and is done again the next time.
+  long forget_rejections_before(const std::string& day, const std::atomic<bool>* cancel = nullptr);
   // A small value of the meta family (e.g. the last day the deadlines were scheduled).
   std::optional<std::string> meta(const std::string& key) const;
   std::optional<CommandAttempt> attempt(int32_t partition) const;

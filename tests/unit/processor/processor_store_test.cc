@@ -147,3 +147,48 @@ TEST_F(ProcessorStoreTest, DeadlinesAreDuePerPartition) {
 
 }  // namespace
 }  // namespace parcours::processor
+
+namespace parcours::processor {
+namespace {
+
+// A processor's deadline scan parses the states of its own partitions only.
+TEST_F(ProcessorStoreTest, TheStateScanVisitsTheWantedIdsOnly) {
+  auto b = store_->batch();
+  for (const char* id : {"j-a", "j-b", "j-c"}) {
+    domain::JourneyState s;
+    s.journey_id = id;
+    b.put_state(s);
+  }
+  ASSERT_TRUE(store_->commit(b).ok());
+  std::set<std::string> seen;
+  store_->for_each_state(
+      [&](const domain::JourneyState& s) {
+        seen.insert(s.journey_id);
+        return true;
+      },
+      [](std::string_view id) { return id != "j-b"; });
+  EXPECT_EQ(seen, (std::set<std::string>{"j-a", "j-c"}));
+  seen.clear();
+  store_->for_each_state([&](const domain::JourneyState& s) {
+    seen.insert(s.journey_id);
+    return true;
+  });
+  EXPECT_EQ(seen.size(), 3u);
+  EXPECT_TRUE(store_->take_read_failure().ok());
+}
+
+// A sweep cut short (the processor stopping) is not taken for the day's: it is done again.
+TEST_F(ProcessorStoreTest, ASweepCutShortIsDoneAgain) {
+  auto b = store_->batch();
+  b.put_idempotency("journey:j", "old", IdempotencyEntry{"h", 422, {{"code", "x"}}, "2026-10-01"});
+  ASSERT_TRUE(store_->commit(b).ok());
+  std::atomic<bool> cancel{true};
+  EXPECT_EQ(store_->forget_rejections_before("2026-11-03", &cancel), 0);
+  EXPECT_TRUE(store_->idempotency("journey:j", "old"));
+  cancel = false;
+  EXPECT_EQ(store_->forget_rejections_before("2026-11-03", &cancel), 1);
+  EXPECT_FALSE(store_->idempotency("journey:j", "old"));
+}
+
+}  // namespace
+}  // namespace parcours::processor
