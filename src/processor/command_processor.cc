@@ -70,7 +70,8 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     }
     if (process(batch) == Step::stop) return fatal_;
   }
-  nudger_.reset();  // its thread queries the consumer
+  nudger_.reset();     // its thread queries the consumer
+  deadlines_.reset();  // a scan in progress is cut short: the next owner scans again
   if (consumer_) consumer_->close();
   producer_.reset();
   return {};
