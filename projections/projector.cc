@@ -57,6 +57,7 @@ std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error, i
   if (!options_.access_topic.empty()) add(options_.access_topic, options_.access_partitions);
   std::map<std::string, std::string> props = options_.consumer_props;
   props["group.id"] = "parcours-projector";
+  props.try_emplace("fetch.wait.max.ms", std::to_string(kafka::kFetchWaitLiveReaderMs));
   // One reader per worker: each reports its statistics under a name of its own.
   const std::string name =
       workers == 1 ? "projector-reader" : "projector-reader-" + std::to_string(worker);

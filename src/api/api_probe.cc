@@ -25,6 +25,13 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
                .Name("parcours_projector_lag_records")
                .Help("Journey events not yet applied to the read models, per partition")
                .Register(registry)) {
+  version_wait_ = &prometheus::BuildHistogram()
+                       .Name("parcours_read_version_wait_seconds")
+                       .Help(
+                           "How long a read with ?min_version waited for the read models to "
+                           "reach its version")
+                       .Register(registry)
+                       .Add({}, kLatency);
   access_failures_ = &prometheus::BuildCounter()
                           .Name("parcours_access_log_failures_total")
                           .Help(
@@ -49,6 +56,10 @@ void ApiProbe::command_latency(const std::string& type, double seconds) {
   auto& h = command_handles_[type];
   if (!h) h = &command_seconds_.Add({{"type", type}}, kLatency);
   h->Observe(seconds);
+}
+
+void ApiProbe::version_wait(double seconds) {
+  version_wait_->Observe(seconds);  // prometheus-cpp's histograms are thread-safe
 }
 
 void ApiProbe::access_log_failures(long total) {

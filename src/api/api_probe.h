@@ -19,6 +19,9 @@ class ApiProbe {
   void request(const std::string& route, int status, double seconds);
   // parcours_command_seconds{type}: intake to reply, as the client sees it.
   void command_latency(const std::string& type, double seconds);
+  // parcours_read_version_wait_seconds: how long a ?min_version read waited for the read models
+  // to reach its version (reads that found it there at once wait nothing and are not counted).
+  void version_wait(double seconds);
   // parcours_projector_lag_records{partition}
   void projector_lag(int partition, double records);
   // parcours_access_log_failures_total: access-log entries the broker did not take, from the
@@ -33,6 +36,7 @@ class ApiProbe {
   prometheus::Family<prometheus::Histogram>& request_seconds_;
   prometheus::Family<prometheus::Histogram>& command_seconds_;
   prometheus::Family<prometheus::Gauge>& lag_;
+  prometheus::Histogram* version_wait_ = nullptr;
   std::mutex mu_;
   std::map<std::pair<std::string, int>, prometheus::Counter*> request_handles_;
   std::map<std::string, prometheus::Histogram*> seconds_handles_;

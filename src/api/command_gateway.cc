@@ -68,9 +68,12 @@ std::string CommandGateway::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   if (code != RdKafka::ERR_NO_ERROR) return "replies topic: " + RdKafka::err2str(code);
-  replies_ = kafka::TopicReader::create(
-      kafka::named(settings_, "replies-reader"), {{options_.replies_topic, reply_partition_, high}},
-      &error, {{"group.id", "parcours-replies"}, {"enable.partition.eof", "false"}});
+  replies_ =
+      kafka::TopicReader::create(kafka::named(settings_, "replies-reader"),
+                                 {{options_.replies_topic, reply_partition_, high}}, &error,
+                                 {{"group.id", "parcours-replies"},
+                                  {"enable.partition.eof", "false"},
+                                  {"fetch.wait.max.ms", std::to_string(kafka::kFetchWaitNoEndMs)}});
   if (!replies_) return "replies reader: " + error;
   healthy_ = true;
   thread_ = std::thread([this] { loop(); });

@@ -161,14 +161,20 @@ void Api::get_journey(const http::Request& req, const Caller& caller, const std:
       // The projector's thread only wakes the wait; the answer (reads, replay, decryption) is
       // deferred to a worker.
       auto defer = deps_.defer;
-      deps_.waiters->add(id, *min_version, Clock::now() + deps_.min_version_wait,
-                         [this, defer, caller, id, as_of, respond, org](bool reached) {
-                           deps_.waiters->release(org);
-                           defer([this, reached, caller, id, as_of, respond] {
-                             if (!reached) return answer_unreached(caller, id, respond);
-                             answer_journey(caller, id, as_of, respond);
-                           });
-                         });
+      const auto waiting_since = Clock::now();
+      deps_.waiters->add(
+          id, *min_version, waiting_since + deps_.min_version_wait,
+          [this, defer, caller, id, as_of, respond, org, waiting_since](bool reached) {
+            deps_.waiters->release(org);
+            if (deps_.probe) {
+              deps_.probe->version_wait(
+                  std::chrono::duration<double>(Clock::now() - waiting_since).count());
+            }
+            defer([this, reached, caller, id, as_of, respond] {
+              if (!reached) return answer_unreached(caller, id, respond);
+              answer_journey(caller, id, as_of, respond);
+            });
+          });
       // The projector may have applied the version between the read above and add().
       if (auto again = deps_.views->journey(id)) deps_.waiters->reached(id, again->version);
       return;

@@ -121,7 +121,11 @@ double bucket_quantile(const MetricScrape& before, const MetricScrape& after,
 void print_server_figures(const MetricScrape& before, const MetricScrape& after) {
   std::printf(
       "server, from /metrics over the measured time (pN <= the bucket bound holding it):\n");
+  print_latency("batch: registry sync", before, after, "parcours_batch_phase_seconds",
+                "phase=\"registry_sync\"");
+  print_latency("batch: decide", before, after, "parcours_batch_phase_seconds", "phase=\"decide\"");
   print_latency("transaction commit", before, after, "parcours_transaction_commit_seconds", "");
+  print_latency("batch: store", before, after, "parcours_batch_phase_seconds", "phase=\"store\"");
   const double batches = metric_delta(before, after, "parcours_transaction_commands_count");
   const double batched = metric_delta(before, after, "parcours_transaction_commands_sum");
   if (batches > 0) {
@@ -133,6 +137,8 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
   print_latency("GET /v1/journeys/{id}", before, after, "parcours_http_request_seconds",
                 "route=\"/v1/journeys/{id}\"");
   print_latency("command intake to reply", before, after, "parcours_command_seconds", "");
+  print_latency("read waiting for its version", before, after, "parcours_read_version_wait_seconds",
+                "");
 }
 
 }  // namespace parcours::cli

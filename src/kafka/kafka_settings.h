@@ -43,6 +43,16 @@ enum class ClientRole {
   reader,                  // projector, catch-up, audit: manual assignment, read_committed
 };
 
+// fetch.wait.max.ms of a consumer that never waits for a partition's end (the commands
+// consumer, the replies reader): the broker holds an empty fetch this long, and answers it as
+// soon as there is something to read. A reader that stops at a partition's end keeps 10 ms:
+// librdkafka 2.0 reports the end only after an empty fetch, which the broker holds this long.
+inline constexpr int kFetchWaitNoEndMs = 500;
+// fetch.wait.max.ms of a long-lived reader that looks for the end once, when it starts (the
+// projector, whose readiness waits for it): 100 ms more to start, ten times fewer empty
+// fetches for good.
+inline constexpr int kFetchWaitLiveReaderMs = 100;
+
 // Builds the configuration of a client. `extra` is applied before the pass-through.
 // Returns nullptr and sets *error if a property is unknown or invalid, or if the
 // pass-through tries to change a setting exactly-once depends on.

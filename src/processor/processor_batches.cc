@@ -129,7 +129,9 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   BatchDecider decider(options_.topics, store_, cache_, registry_, keys_, probe_,
                        common::now_rfc3339());
   std::vector<OutRecord> out;
+  const auto deciding = Clock::now();
   decide_all(messages, decider, out);
+  const double decide_seconds = std::chrono::duration<double>(Clock::now() - deciding).count();
   if (auto f = store_.take_read_failure(); !f.ok()) {
     // Something was decided from a read that failed: nothing of it may be produced.
     give_up(transaction, {}, {});
@@ -140,10 +142,13 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   const kafka::KafkaStatus s = transaction.commit(out, {}, kCommitTimeoutMs, &phases_);
   if (!s.ok()) return transaction_failed(s, on_failure, messages);
   if (after_commit_hook) after_commit_hook();
+  const auto storing = Clock::now();
   const Step step = store_batch(decider, after);
   if (step != Step::done) return step;
   if (probe_) {
     probe_->batch(messages.size(), phases_.offsets_wait + phases_.produce + phases_.commit);
+    probe_->batch_phases(sync_seconds, decide_seconds,
+                         std::chrono::duration<double>(Clock::now() - storing).count());
     probe_->events_appended(decider.events());
   }
   if (const double seconds = std::chrono::duration<double>(Clock::now() - started).count();

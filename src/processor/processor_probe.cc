@@ -52,6 +52,17 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
                      .Register(registry)
                      .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 5, 10, 25, 50, 100, 250,
                                                                       500, 1000, 5000});
+  auto& phases = prometheus::BuildHistogram()
+                     .Name("parcours_batch_phase_seconds")
+                     .Help(
+                         "Time a committed batch spent in each phase but the commit: "
+                         "registry_sync, decide (and seal), store (the WriteBatch)")
+                     .Register(registry);
+  const prometheus::Histogram::BucketBoundaries fine{
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  sync_seconds_ = &phases.Add({{"phase", "registry_sync"}}, fine);
+  decide_seconds_ = &phases.Add({{"phase", "decide"}}, fine);
+  store_seconds_ = &phases.Add({{"phase", "store"}}, fine);
   events_ = &counters(registry, "parcours_events_appended_total",
                       "Events appended to the journey and org event topics")
                  .Add({});
@@ -80,6 +91,13 @@ void ProcessorProbe::command(const std::string& type, const std::string& outcome
 void ProcessorProbe::batch(std::size_t commands, double commit_seconds) {
   commit_seconds_->Observe(commit_seconds);
   batch_size_->Observe(static_cast<double>(commands));
+}
+
+void ProcessorProbe::batch_phases(double registry_sync_seconds, double decide_seconds,
+                                  double store_seconds) {
+  sync_seconds_->Observe(registry_sync_seconds);
+  decide_seconds_->Observe(decide_seconds);
+  store_seconds_->Observe(store_seconds);
 }
 
 prometheus::Counter& ProcessorProbe::labelled(prometheus::Family<prometheus::Counter>& family,

@@ -5,6 +5,8 @@
 //   parcours_transaction_failures_total{kind}          abortable, indeterminate, fatal
 //   parcours_transaction_commit_seconds                histogram
 //   parcours_transaction_commands                      histogram of commands per transaction
+//   parcours_batch_phase_seconds{phase}                histogram: registry_sync, decide, store
+//                                                      (the commit is the histogram above)
 //   parcours_events_appended_total
 //   parcours_processor_partitions                      command partitions processed now
 //   parcours_commands_quarantined_total                crashed the process kMaxAttempts times
@@ -37,6 +39,9 @@ class ProcessorProbe {
   // parcours_commands_total{type, outcome}: outcome "accepted", "replayed" or a rule code.
   void command(const std::string& type, const std::string& outcome);
   void batch(std::size_t commands, double commit_seconds);
+  // A committed batch's other phases: the organisation registry's sync, deciding and sealing
+  // every command, the WriteBatch.
+  void batch_phases(double registry_sync_seconds, double decide_seconds, double store_seconds);
   void events_appended(std::size_t n) { events_->Increment(static_cast<double>(n)); }
   void transaction_failed(const std::string& kind);
   // parcours_commands_failed_total{type}: commands whose processing threw, answered 500.
@@ -63,6 +68,9 @@ class ProcessorProbe {
   prometheus::Family<prometheus::Counter>& invariant_family_;
   prometheus::Family<prometheus::Gauge>& halted_family_;
   prometheus::Family<prometheus::Counter>& failed_family_;
+  prometheus::Histogram* sync_seconds_ = nullptr;
+  prometheus::Histogram* decide_seconds_ = nullptr;
+  prometheus::Histogram* store_seconds_ = nullptr;
   std::mutex mu_;
   std::map<std::pair<std::string, std::string>, prometheus::Counter*> commands_;
   // Counters of the one-label families, by (family, value).
