@@ -6,6 +6,9 @@
 // that asks for end offsets on every batch (the organisation registry) would then stall for as
 // long as a killed broker stays away, although its partitions have new leaders within seconds.
 //
+// The query is one offsets-for-times request ("latest") per partition leader for all the
+// partitions asked, read_committed: the last stable offsets.
+//
 // WatermarkQuery asks on a worker thread with a client handle of its own. When the answer is
 // late (kHedgeMs), it asks again, in parallel, with a fresh worker: a fresh handle reads the
 // cluster's metadata anew, so once the controllers have elected new leaders it is answered at

@@ -63,8 +63,10 @@ TEST_F(WatermarkQueryTest, AFreshWorkerAnswersWhileTheKeptOneWaitsForTheDeadLead
 }
 
 TEST_F(WatermarkQueryTest, WithoutAFreshWorkerTheQueryWaitsOutItsTime) {
-  // The same failover with hedging off: the kept worker stays stuck, which is what the fresh
-  // workers are for. (If librdkafka ever finds the new leader by itself, this test says so.)
+  // The same failover with hedging off: the kept worker does not find the new leader by
+  // itself, which is what the fresh workers are for. (If librdkafka ever does, this test says
+  // so.) Its offsets-for-times request gives up at its timeout, or stays stuck (then the worker
+  // is abandoned): either way the call fails in its time.
   WatermarkQuery q(settings_, /*hedge_ms=*/1000000);
   long ms = 0;
   ASSERT_TRUE(ask(q, 5000, &ms).ok());
@@ -72,7 +74,8 @@ TEST_F(WatermarkQueryTest, WithoutAFreshWorkerTheQueryWaitsOutItsTime) {
   const auto s = ask(q, 2000, &ms);
   EXPECT_EQ(s.failure, Failure::retriable);
   EXPECT_GE(ms, 2000);
-  EXPECT_EQ(q.abandoned(), 1);
+  EXPECT_LT(ms, 4000);
+  EXPECT_LE(q.abandoned(), 1);
 }
 
 TEST_F(WatermarkQueryTest, AQueryNobodyCanAnswerFailsRetriablyInItsTime) {
