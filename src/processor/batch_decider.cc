@@ -221,7 +221,7 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
   domain::DecisionContext ctx = context(cmd, orgs);
   domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, cmd.expected_version};
   const auto journey_key = [&] { return data_key(cmd.stream_id); };
-  auto opened = open_for_rules(cmd, state, master_, journey_key, dc, ctx);
+  auto opened = open_for_rules(cmd, state, master_, journey_key, dc, ctx, &cache_.identities);
   if (!opened.ok()) return reject(cmd, opened.rejection(), true, out);
   ctx.next_pass_number = pass_number(partition);
   auto decision = domain::decide(state, dc, ctx);
@@ -326,7 +326,10 @@ void BatchDecider::write_to(ProcessorStore::Batch& batch) const {
 void BatchDecider::publish(StateCache& cache) {
   for (const auto& id : dirty_) cache.journeys.put(id, journeys_.at(id));
   for (const auto& [id, key] : unwrapped_) cache.data_keys.put(id, key);
-  for (const auto& id : erased_keys_) cache.data_keys.erase(id);
+  for (const auto& id : erased_keys_) {
+    cache.data_keys.erase(id);
+    cache.identities.erase(id);
+  }
 }
 
 }  // namespace parcours::processor

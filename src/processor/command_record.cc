@@ -17,22 +17,44 @@ bool CommandActor::has_role(const std::string& r) const {
 }
 
 std::string encode(const CommandRecord& c) {
-  nlohmann::json j = {
-      {"v", 1},
-      {"command_id", c.command_id},
-      {"stream", c.stream},
-      {"stream_id", c.stream_id},
-      {"type", c.type},
-      {"data", c.data},
-      {"actor", {{"sub", c.actor.sub}, {"org", c.actor.org}, {"roles", c.actor.roles}}},
-      {"intake_time", c.intake_time},
-      {"payload_hash", c.payload_hash},
-      {"reply_partition", c.reply_partition},
-      {"reply_to", c.reply_to},
-      {"request_id", c.request_id}};
-  j["expected_version"] = c.expected_version ? nlohmann::json(*c.expected_version) : nullptr;
-  if (!c.wrapped_key.is_null()) j["wrapped_key"] = c.wrapped_key;
-  return events::canonical(j);
+  // Written directly, members in canonical order (byte order of their keys): the text is
+  // canonical() of the record's tree, which the unit tests check, with no tree built but the
+  // data's own.
+  std::string actor;
+  actor.reserve(c.actor.sub.size() + c.actor.org.size() + 40);
+  std::string roles = "[";
+  for (std::size_t i = 0; i < c.actor.roles.size(); ++i) {
+    if (i > 0) roles += ',';
+    events::append_json_string(roles, c.actor.roles[i]);
+  }
+  roles += ']';
+  events::CanonicalObject(actor)
+      .string("org", c.actor.org)
+      .raw("roles", roles)
+      .string("sub", c.actor.sub)
+      .close();
+  const std::string data = events::canonical(c.data);
+  std::string out;
+  out.reserve(data.size() + actor.size() + c.command_id.size() + c.stream_id.size() + 300);
+  events::CanonicalObject o(out);
+  o.raw("actor", actor).string("command_id", c.command_id).raw("data", data);
+  if (c.expected_version) {
+    o.number("expected_version", *c.expected_version);
+  } else {
+    o.raw("expected_version", "null");
+  }
+  o.string("intake_time", c.intake_time)
+      .string("payload_hash", c.payload_hash)
+      .number("reply_partition", c.reply_partition)
+      .string("reply_to", c.reply_to)
+      .string("request_id", c.request_id)
+      .string("stream", c.stream)
+      .string("stream_id", c.stream_id)
+      .string("type", c.type)
+      .number("v", 1);
+  if (!c.wrapped_key.is_null()) o.raw("wrapped_key", events::canonical(c.wrapped_key));
+  o.close();
+  return out;
 }
 
 namespace {
@@ -147,18 +169,28 @@ std::string encode(const ReplyRecord& r, std::string_view body) {
 }
 
 std::optional<ReplyRecord> decode_reply(std::string_view value) {
-  auto j = nlohmann::json::parse(value, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  ReplyRecord r;
-  if (!j.contains("command_id") || !j["command_id"].is_string() || !j.contains("status") ||
-      !j["status"].is_number_integer()) {
+  // simdjson reads the record; the body becomes a tree (for the client's answer) only once
+  // the members around it are known to be right.
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  simdjson::dom::object o;
+  if (parser.parse(value.data(), value.size(), /*realloc_if_needed=*/true).get(doc) !=
+          simdjson::SUCCESS ||
+      doc.get(o) != simdjson::SUCCESS) {
     return std::nullopt;
   }
-  r.command_id = j["command_id"].get<std::string>();
-  r.reply_to = j.value("reply_to", "");
-  r.request_id = j.value("request_id", "");
-  r.status = j["status"].get<int>();
-  r.body = j.value("body", nlohmann::json::object());
+  ReplyRecord r;
+  int64_t status = 0;
+  if (get_string(o, "command_id", r.command_id) != Got::value ||
+      get_int(o, "status", status) != Got::value || status < INT32_MIN || status > INT32_MAX ||
+      get_string(o, "reply_to", r.reply_to) == Got::wrong ||
+      get_string(o, "request_id", r.request_id) == Got::wrong) {
+    return std::nullopt;
+  }
+  r.status = static_cast<int>(status);
+  auto body = o.at_key("body");
+  r.body = body.error() == simdjson::SUCCESS ? events::to_nlohmann(body.value_unsafe())
+                                             : nlohmann::json::object();
   return r;
 }
 

@@ -38,22 +38,40 @@ domain::Result<Opened> open_new_person(const CommandRecord& cmd,
     person = crypto::open_identity(dc.data["person"], *opened.key, cmd.stream_id);
   }
   if (!person) return domain::malformed("the person's identity could not be opened");
+  opened.sealed_person = dc.data["person"];
+  opened.clear_person = *person;
   dc.data["person"] = *person;
   opened.wrapped_record = with_lookup_hashes(cmd.wrapped_key, *person, master);
   return opened;
 }
 
 // The age rules read the birth date; JoinJourney compares its proof with the person's, as keyed
-// hashes in constant time. An erased journey has no identity: neither is set.
+// hashes in constant time. An erased journey has no identity: neither is set. The person is
+// opened once per journey while its sealed identity stays the same (state_cache.h).
 void give_identity_to_rules(const domain::JourneyState& state, std::string_view journey_id,
                             const crypto::DataKey& key, const crypto::MasterKeyRing& master,
-                            domain::DecisionContext& ctx) {
-  auto clear = crypto::open_identity(state.identity, key, journey_id);
-  if (!clear) return;
-  auto person = domain::person_from_json(*clear);
-  if (!person) return;
-  ctx.birth_date = person->birth_date;
-  ctx.proof_matches = [texts = domain::proof_texts(*person),
+                            domain::DecisionContext& ctx, common::Lru<RulesIdentity>* identities) {
+  const std::string id(journey_id);
+  const RulesIdentity* known = identities ? identities->get(id) : nullptr;
+  if (!known || known->sealed != state.identity) {
+    auto clear = crypto::open_identity(state.identity, key, journey_id);
+    if (!clear) return;
+    auto person = domain::person_from_json(*clear);
+    if (!person) return;
+    RulesIdentity opened{state.identity, person->birth_date, domain::proof_texts(*person)};
+    if (!identities) {
+      ctx.birth_date = opened.birth_date;
+      ctx.proof_matches = [texts = std::move(opened.proof_texts),
+                           lookup = master.lookup_keys().front()](const domain::Proof& proof) {
+        return crypto::proof_matches(proof.text, texts, *lookup);
+      };
+      return;
+    }
+    identities->put(id, std::move(opened));
+    known = identities->get(id);
+  }
+  ctx.birth_date = known->birth_date;
+  ctx.proof_matches = [texts = known->proof_texts,
                        lookup = master.lookup_keys().front()](const domain::Proof& proof) {
     return crypto::proof_matches(proof.text, texts, *lookup);
   };
@@ -65,14 +83,16 @@ domain::Result<Opened> open_for_rules(
     const CommandRecord& cmd, const domain::JourneyState& state,
     const crypto::MasterKeyRing& master,
     const std::function<std::optional<crypto::DataKey>()>& journey_key, domain::Command& dc,
-    domain::DecisionContext& ctx) {
+    domain::DecisionContext& ctx, common::Lru<RulesIdentity>* identities) {
   if (cmd.type == "OpenJourney") return open_new_person(cmd, master, dc);
   if (!crypto::open_command_free_text(cmd.type, dc.data, cmd.wrapped_key, cmd.stream_id, master)) {
     return domain::malformed("the command's free text could not be opened");
   }
   Opened opened;
   if (state.exists() && !state.identity.is_null()) opened.key = journey_key();
-  if (opened.key) give_identity_to_rules(state, cmd.stream_id, *opened.key, master, ctx);
+  if (opened.key) {
+    give_identity_to_rules(state, cmd.stream_id, *opened.key, master, ctx, identities);
+  }
   return opened;
 }
 

@@ -53,7 +53,12 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
                                                decision.ruleset, stamp);
     if (ev.type == "journey.opened") {
       if (!opened.key) throw std::runtime_error("a journey opened with no data key");
-      rec.data["identity"] = crypto::seal_identity(ev.data.at("identity"), *opened.key, id);
+      // The person as the API sealed it, with this journey's key and id, when the rules kept
+      // it as it was: sealing it again would cost as much and say the same.
+      const nlohmann::json& identity = ev.data.at("identity");
+      rec.data["identity"] = opened.sealed_person && opened.clear_person == identity
+                                 ? *opened.sealed_person
+                                 : crypto::seal_identity(identity, *opened.key, id);
     }
     if (key_missing && !domain::free_text_fields_of_event(ev.type).empty()) {
       throw std::runtime_error("the journey's data key is missing");

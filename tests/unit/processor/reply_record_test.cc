@@ -43,6 +43,24 @@ TEST(ReplyRecord, EncodesAsTheCanonicalTree) {
   }
 }
 
+// A reply record the processor could not have written is no reply, never an exception.
+TEST(ReplyRecord, ARecordOfTheWrongShapeIsNoReply) {
+  for (const char* bad : {"", "[]", "{", R"({"status":201})", R"({"command_id":"k"})",
+                          R"({"command_id":1,"status":201})", R"({"command_id":"k","status":2.5})",
+                          R"({"command_id":"k","status":99999999999})",
+                          R"({"command_id":"k","status":201,"reply_to":3})",
+                          R"({"command_id":"k","status":201,"request_id":[]})"}) {
+    EXPECT_FALSE(decode_reply(bad)) << bad;
+  }
+  const auto minimal = decode_reply(R"({"command_id":"k","status":201})");
+  ASSERT_TRUE(minimal);
+  EXPECT_EQ(minimal->reply_to, "");
+  const auto no_body = decode_reply(R"({"command_id":"k","status":422,"reply_to":"a"})");
+  ASSERT_TRUE(no_body);
+  EXPECT_EQ(no_body->body, nlohmann::json::object());
+  EXPECT_EQ(no_body->request_id, "");
+}
+
 TEST(ReplyRecord, IdempotencyEntriesRoundTrip) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("parcours-reply-test-" + std::to_string(::getpid()));
