@@ -324,7 +324,7 @@ void BatchDecider::write_to(ProcessorStore::Batch& batch) const {
 }
 
 void BatchDecider::publish(StateCache& cache) {
-  for (const auto& id : dirty_) cache.journeys.put(id, journeys_.at(id));
+  for (const auto& id : dirty_) cache.journeys.put(id, std::move(journeys_.at(id)));
   for (const auto& [id, key] : unwrapped_) cache.data_keys.put(id, key);
   for (const auto& id : erased_keys_) {
     cache.data_keys.erase(id);

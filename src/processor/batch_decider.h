@@ -54,7 +54,8 @@ class BatchDecider {
 
   // After commit: the store changes (states, idempotency, keys, PASS counters).
   void write_to(ProcessorStore::Batch& batch) const;
-  // After the store write: committed states and keys enter the cache.
+  // After the store write: committed states and keys enter the cache. The states are moved
+  // there: the decider decides nothing more after this.
   void publish(StateCache& cache);
   std::size_t events() const { return events_; }
 

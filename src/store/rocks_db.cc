@@ -30,6 +30,11 @@ std::unique_ptr<RocksDb> RocksDb::open(const std::string& path,
   rocksdb::ColumnFamilyOptions looked_up = scanned;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   looked_up.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  // A Bloom filter over the memtable's keys too: most point reads ask for a key that is not
+  // there (a new command's idempotency entry, a new journey), and without it each one walked
+  // the memtable's skip list (3 % of the processor's time in `parcours bench write`).
+  looked_up.memtable_prefix_bloom_size_ratio = 0.02;
+  looked_up.memtable_whole_key_filtering = true;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, looked_up);
