@@ -45,8 +45,11 @@ CommandGateway::~CommandGateway() {
 std::string CommandGateway::start() {
   std::string error;
   delivery_ = std::make_unique<Delivery>(this);
-  auto conf = kafka::make_conf(kafka::named(settings_, "commands-producer"),
-                               kafka::ClientRole::idempotent_producer, {}, &error);
+  // linger.ms 0: a command leaves as soon as it is queued (librdkafka still gathers those
+  // queued while a request is in flight); a client waits for every millisecond of it.
+  auto conf =
+      kafka::make_conf(kafka::named(settings_, "commands-producer"),
+                       kafka::ClientRole::idempotent_producer, {{"linger.ms", "0"}}, &error);
   if (!conf) return error;
   if (conf->set("dr_cb", delivery_.get(), error) != RdKafka::Conf::CONF_OK) return error;
   producer_.reset(RdKafka::Producer::create(conf.get(), error));

@@ -1,6 +1,8 @@
 #include "processor/command_processor.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <thread>
 
 #include "common/clock.h"
@@ -26,15 +28,16 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     while (batch.size() < static_cast<std::size_t>(options_.batch_max)) {
       int wait_ms = 100;
       if (!batch.empty()) {
-        const auto left =
-            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-        if (left.count() <= 0) break;
-        wait_ms = static_cast<int>(left.count());
+        // Past the linger, what is already queued still joins the batch (consume(0) does not
+        // wait): the commands that arrived while the last transaction committed go together,
+        // whatever the linger, down to none.
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+        wait_ms = static_cast<int>(std::max<int64_t>(left.count(), 0));
       }
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait_ms));
       if (callback_failed_) break;
       if (m->err() == RdKafka::ERR__TIMED_OUT) {
-        if (batch.empty()) break;
+        if (batch.empty() || Clock::now() >= deadline) break;
         continue;
       }
       if (m->err() != RdKafka::ERR_NO_ERROR) {
