@@ -239,6 +239,15 @@ void Api::log_read(const Caller& caller, const std::string& journey, const std::
     if (done) done(false);
     return;
   }
+  if (done && deps_.probe) {
+    // How long a read showing the identity waits for its entry to be acknowledged.
+    done = [probe = deps_.probe, since = std::chrono::steady_clock::now(),
+            inner = std::move(done)](bool acknowledged) {
+      probe->access_log_ack(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count());
+      inner(acknowledged);
+    };
+  }
   deps_.access_log->record(journey.empty() ? "lookup:" + caller.principal.org : journey, entry,
                            std::move(done));
 }

@@ -32,6 +32,13 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
                            "reach its version")
                        .Register(registry)
                        .Add({}, kLatency);
+  access_ack_ = &prometheus::BuildHistogram()
+                     .Name("parcours_access_log_ack_seconds")
+                     .Help(
+                         "How long a read showing the identity waited for its access-log entry "
+                         "to be acknowledged")
+                     .Register(registry)
+                     .Add({}, kLatency);
   access_failures_ = &prometheus::BuildCounter()
                           .Name("parcours_access_log_failures_total")
                           .Help(
@@ -60,6 +67,10 @@ void ApiProbe::command_latency(const std::string& type, double seconds) {
 
 void ApiProbe::version_wait(double seconds) {
   version_wait_->Observe(seconds);  // prometheus-cpp's histograms are thread-safe
+}
+
+void ApiProbe::access_log_ack(double seconds) {
+  access_ack_->Observe(seconds);  // prometheus-cpp's histograms are thread-safe
 }
 
 void ApiProbe::access_log_failures(long total) {

@@ -22,6 +22,9 @@ class ApiProbe {
   // parcours_read_version_wait_seconds: how long a ?min_version read waited for the read models
   // to reach its version (reads that found it there at once wait nothing and are not counted).
   void version_wait(double seconds);
+  // parcours_access_log_ack_seconds: how long a read that shows the identity waited for its
+  // access-log entry to be acknowledged (JOURNEY §6: logged before it is served).
+  void access_log_ack(double seconds);
   // parcours_projector_lag_records{partition}
   void projector_lag(int partition, double records);
   // parcours_access_log_failures_total: access-log entries the broker did not take, from the
@@ -37,6 +40,7 @@ class ApiProbe {
   prometheus::Family<prometheus::Histogram>& command_seconds_;
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Histogram* version_wait_ = nullptr;
+  prometheus::Histogram* access_ack_ = nullptr;
   std::mutex mu_;
   std::map<std::pair<std::string, int>, prometheus::Counter*> request_handles_;
   std::map<std::string, prometheus::Histogram*> seconds_handles_;

@@ -124,6 +124,8 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
   print_latency("batch: registry sync", before, after, "parcours_batch_phase_seconds",
                 "phase=\"registry_sync\"");
   print_latency("batch: decide", before, after, "parcours_batch_phase_seconds", "phase=\"decide\"");
+  print_latency("batch: send offsets (beside)", before, after, "parcours_batch_phase_seconds",
+                "phase=\"send_offsets\"");
   print_latency("transaction commit", before, after, "parcours_transaction_commit_seconds", "");
   print_latency("batch: store", before, after, "parcours_batch_phase_seconds", "phase=\"store\"");
   const double batches = metric_delta(before, after, "parcours_transaction_commands_count");
@@ -138,6 +140,8 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
                 "route=\"/v1/journeys/{id}\"");
   print_latency("command intake to reply", before, after, "parcours_command_seconds", "");
   print_latency("read waiting for its version", before, after, "parcours_read_version_wait_seconds",
+                "");
+  print_latency("read waiting for its access log", before, after, "parcours_access_log_ack_seconds",
                 "");
 }
 

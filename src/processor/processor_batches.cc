@@ -148,7 +148,8 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   if (probe_) {
     probe_->batch(messages.size(), phases_.offsets_wait + phases_.produce + phases_.commit);
     probe_->batch_phases(sync_seconds, decide_seconds,
-                         std::chrono::duration<double>(Clock::now() - storing).count());
+                         std::chrono::duration<double>(Clock::now() - storing).count(),
+                         phases_.send_offsets);
     probe_->events_appended(decider.events());
   }
   if (const double seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -56,13 +56,15 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
                      .Name("parcours_batch_phase_seconds")
                      .Help(
                          "Time a committed batch spent in each phase but the commit: "
-                         "registry_sync, decide (and seal), store (the WriteBatch)")
+                         "registry_sync, decide (and seal), store (the WriteBatch), "
+                         "send_offsets (beside the first two, on a thread of its own)")
                      .Register(registry);
   const prometheus::Histogram::BucketBoundaries fine{
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
   sync_seconds_ = &phases.Add({{"phase", "registry_sync"}}, fine);
   decide_seconds_ = &phases.Add({{"phase", "decide"}}, fine);
   store_seconds_ = &phases.Add({{"phase", "store"}}, fine);
+  send_offsets_seconds_ = &phases.Add({{"phase", "send_offsets"}}, fine);
   events_ = &counters(registry, "parcours_events_appended_total",
                       "Events appended to the journey and org event topics")
                  .Add({});
@@ -94,7 +96,8 @@ void ProcessorProbe::batch(std::size_t commands, double commit_seconds) {
 }
 
 void ProcessorProbe::batch_phases(double registry_sync_seconds, double decide_seconds,
-                                  double store_seconds) {
+                                  double store_seconds, double send_offsets_seconds) {
+  send_offsets_seconds_->Observe(send_offsets_seconds);
   sync_seconds_->Observe(registry_sync_seconds);
   decide_seconds_->Observe(decide_seconds);
   store_seconds_->Observe(store_seconds);

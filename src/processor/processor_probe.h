@@ -5,8 +5,10 @@
 //   parcours_transaction_failures_total{kind}          abortable, indeterminate, fatal
 //   parcours_transaction_commit_seconds                histogram
 //   parcours_transaction_commands                      histogram of commands per transaction
-//   parcours_batch_phase_seconds{phase}                histogram: registry_sync, decide, store
-//                                                      (the commit is the histogram above)
+//   parcours_batch_phase_seconds{phase}                histogram: registry_sync, decide, store,
+//                                                      send_offsets (on its own thread, beside
+//                                                      the first two; the commit is the
+//                                                      histogram above)
 //   parcours_events_appended_total
 //   parcours_processor_partitions                      command partitions processed now
 //   parcours_commands_quarantined_total                crashed the process kMaxAttempts times
@@ -41,7 +43,8 @@ class ProcessorProbe {
   void batch(std::size_t commands, double commit_seconds);
   // A committed batch's other phases: the organisation registry's sync, deciding and sealing
   // every command, the WriteBatch.
-  void batch_phases(double registry_sync_seconds, double decide_seconds, double store_seconds);
+  void batch_phases(double registry_sync_seconds, double decide_seconds, double store_seconds,
+                    double send_offsets_seconds);
   void events_appended(std::size_t n) { events_->Increment(static_cast<double>(n)); }
   void transaction_failed(const std::string& kind);
   // parcours_commands_failed_total{type}: commands whose processing threw, answered 500.
@@ -71,6 +74,7 @@ class ProcessorProbe {
   prometheus::Histogram* sync_seconds_ = nullptr;
   prometheus::Histogram* decide_seconds_ = nullptr;
   prometheus::Histogram* store_seconds_ = nullptr;
+  prometheus::Histogram* send_offsets_seconds_ = nullptr;
   std::mutex mu_;
   std::map<std::pair<std::string, std::string>, prometheus::Counter*> commands_;
   // Counters of the one-label families, by (family, value).
