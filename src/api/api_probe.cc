@@ -5,7 +5,12 @@ namespace parcours::api {
 namespace {
 const prometheus::Histogram::BucketBoundaries kLatency = {
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+
+// An unlabelled latency histogram of kLatency's buckets.
+prometheus::Histogram& latency(prometheus::Registry& registry, const char* name, const char* help) {
+  return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({}, kLatency);
 }
+}  // namespace
 
 ApiProbe::ApiProbe(prometheus::Registry& registry)
     : registry_(registry),
@@ -25,20 +30,12 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
                .Name("parcours_projector_lag_records")
                .Help("Journey events not yet applied to the read models, per partition")
                .Register(registry)) {
-  version_wait_ = &prometheus::BuildHistogram()
-                       .Name("parcours_read_version_wait_seconds")
-                       .Help(
+  version_wait_ = &latency(registry, "parcours_read_version_wait_seconds",
                            "How long a read with ?min_version waited for the read models to "
-                           "reach its version")
-                       .Register(registry)
-                       .Add({}, kLatency);
-  access_ack_ = &prometheus::BuildHistogram()
-                     .Name("parcours_access_log_ack_seconds")
-                     .Help(
+                           "reach its version");
+  access_ack_ = &latency(registry, "parcours_access_log_ack_seconds",
                          "How long a read showing the identity waited for its access-log entry "
-                         "to be acknowledged")
-                     .Register(registry)
-                     .Add({}, kLatency);
+                         "to be acknowledged");
   access_failures_ = &prometheus::BuildCounter()
                           .Name("parcours_access_log_failures_total")
                           .Help(
