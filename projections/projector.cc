@@ -60,7 +60,7 @@ std::unique_ptr<kafka::TopicReader> Projector::open_reader(std::string* error, i
   props.try_emplace("fetch.wait.max.ms", std::to_string(kafka::kFetchWaitLiveReaderMs));
   // One reader per worker: each reports its statistics under a name of its own.
   const std::string name =
-      workers == 1 ? "projector-reader" : "projector-reader-" + std::to_string(worker);
+      workers == 1 ? options_.reader_name : options_.reader_name + "-" + std::to_string(worker);
   return kafka::TopicReader::create(kafka::named(settings_, name), starts, error, props);
 }
 

@@ -51,6 +51,8 @@ struct ProjectorOptions {
   std::size_t cache_states = 50000;  // journey states kept in memory, divided among workers
   // librdkafka properties of each worker's consumer, over the reader defaults (prefetch sizes).
   std::map<std::string, std::string> consumer_props = {};
+  // The name its reader reports statistics under ("-<worker>" appended with several workers).
+  std::string reader_name = "projector-reader";
 };
 
 using VersionListener = std::function<void(const std::vector<std::pair<std::string, long>>&)>;

@@ -42,6 +42,31 @@ std::string process_nonce() {
   return buf;
 }
 
+// Two projectors, each with a reader of its own. The journeys' (events and keys) answers
+// read-your-writes: its fetches carry only what a waiting query needs.
+projections::ProjectorOptions journey_projector_options(const common::Config& config) {
+  projections::ProjectorOptions o;
+  o.events_topic = config.events_topic();
+  o.partitions = config.partitions;
+  o.keys_topic = config.keys_topic();
+  o.keys_partitions = config.small_partitions;
+  return o;
+}
+
+// The access log's (ARCHITECTURE §2) is read by auditors only: its reader waits for 16 KiB or
+// 100 ms per fetch, so that under load its records come in few fetches and large WriteBatches,
+// and they never delay the journeys' projection (decision 0026).
+projections::ProjectorOptions access_projector_options(const common::Config& config) {
+  projections::ProjectorOptions o;
+  o.partitions = 0;
+  o.keys_partitions = 0;
+  o.access_topic = config.access_log_topic();
+  o.access_partitions = config.partitions;
+  o.reader_name = "access-log-reader";
+  o.consumer_props = {{"fetch.min.bytes", "16384"}, {"fetch.wait.max.ms", "100"}};
+  return o;
+}
+
 int fail(const std::string& what) {
   common::log_error("serve cannot start", {{"error", what}});
   return 1;
@@ -133,10 +158,10 @@ int serve(common::Config config) {
   }
 
   projections::ProjectorProbe projector_probe(metrics);
-  projections::Projector projector(
-      {config.events_topic(), config.partitions, config.keys_topic(), config.small_partitions, 5000,
-       config.access_log_topic(), config.partitions},
-      kafka, *views, &projector_probe);
+  projections::Projector projector(journey_projector_options(config), kafka, *views,
+                                   &projector_probe);
+  projections::Projector access_projector(access_projector_options(config), kafka, *views,
+                                          &projector_probe);
   api::VersionWaiters waiters;
   projector.add_listener([&waiters](const auto& changed) { waiters.notify(changed); });
 
@@ -163,13 +188,15 @@ int serve(common::Config config) {
       kill(getpid(), SIGTERM);
     }
   });
-  std::thread projector_thread([&] {
-    if (auto e = projector.run(stop_projector); !e.empty()) {
-      common::log_error("projector stopped", {{"error", e}});
+  auto run_projector = [&](projections::Projector& p, const char* what) {
+    if (auto e = p.run(stop_projector); !e.empty()) {
+      common::log_error("projector stopped", {{"projector", what}, {"error", e}});
       exit_code = 2;
       kill(getpid(), SIGTERM);
     }
-  });
+  };
+  std::thread projector_thread([&] { run_projector(projector, "journeys"); });
+  std::thread access_projector_thread([&] { run_projector(access_projector, "access log"); });
   // The business gauges: a scan of the indexes, on a thread of its own so that a long scan
   // delays neither requests nor the timers below.
   std::thread gauges([&] {
@@ -222,7 +249,10 @@ int serve(common::Config config) {
   deps.collectables = {&store_metrics};
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
   deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
-  deps.ready = [&] { return processor.ready() && projector.caught_up() && gateway.healthy(); };
+  deps.ready = [&] {
+    return processor.ready() && projector.caught_up() && access_projector.caught_up() &&
+           gateway.healthy();
+  };
   deps.before_metrics = [&] {
     for (const auto& [p, lag] : projector.lag()) {
       api_probe.projector_lag(p, static_cast<double>(lag));
@@ -248,6 +278,7 @@ int serve(common::Config config) {
     stop_processor = stop_projector = stop_timers = true;
     processor_thread.join();
     projector_thread.join();
+    access_projector_thread.join();
     timers.join();
     gauges.join();
     return fail("http: " + error);
@@ -276,6 +307,7 @@ int serve(common::Config config) {
   processor_thread.join();
   stop_projector = true;
   projector_thread.join();
+  access_projector_thread.join();
   stop_timers = true;
   timers.join();
   gauges.join();

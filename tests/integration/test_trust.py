@@ -209,9 +209,15 @@ class Trust(unittest.TestCase):
                 break
             time.sleep(0.2)
         self.assertEqual(r.status, 404, "the erasure drops the lookup index")
-        # Each lookup is in the access log of the journey it found.
-        log = s.request("GET", f"/v1/journeys/{j}/access-log", token=self.t["admin"])
-        self.assertTrue(any(e["what"] == "lookup" and e["org"] == "ei-3" for e in log.json["reads"]), log)
+        # Each lookup is in the access log of the journey it found (projected by a reader of its
+        # own, a fetch behind the acknowledgement at most).
+        found, deadline = False, time.time() + 10
+        while not found and time.time() < deadline:
+            log = s.request("GET", f"/v1/journeys/{j}/access-log", token=self.t["admin"])
+            found = any(e["what"] == "lookup" and e["org"] == "ei-3" for e in log.json["reads"])
+            if not found:
+                time.sleep(0.2)
+        self.assertTrue(found, log)
 
     def test_failed_proofs_are_rate_limited_per_organisation(self):
         s, ei2 = self.s, self.t["ei-2"]
