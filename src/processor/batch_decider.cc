@@ -104,12 +104,10 @@ std::optional<IdempotencyEntry> BatchDecider::seen(const std::string& stream_id,
   return entry;
 }
 
-void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json body,
+void BatchDecider::reply(const CommandRecord& cmd, int status, std::string text,
                          std::vector<OutRecord>& out, bool remember) {
   const bool answered = !cmd.reply_to.empty();  // system commands: nobody waits
   if (!answered && !remember) return;
-  // Written once, for the reply and the idempotency entry.
-  std::string text = events::canonical(body);
   if (answered) {
     const ReplyRecord r{cmd.command_id, cmd.reply_to, cmd.request_id, status, nullptr};
     const int partition = cmd.reply_partition >= 0 && cmd.reply_partition < topics_.reply_partitions
@@ -119,7 +117,7 @@ void BatchDecider::reply(const CommandRecord& cmd, int status, nlohmann::json bo
   }
   if (remember) {
     idem_[ProcessorStore::idem_key(cmd.stream + ":" + cmd.stream_id, cmd.command_id)] =
-        IdempotencyEntry{cmd.payload_hash, status, std::move(body), recorded_time_.substr(0, 10),
+        IdempotencyEntry{cmd.payload_hash, status, nullptr, recorded_time_.substr(0, 10),
                          std::move(text)};
   }
 }
@@ -274,7 +272,10 @@ bool BatchDecider::replay_if_seen(const CommandRecord& cmd, const std::string& l
     if (probe_) probe_->command(label, "idempotency_key_reused");
     return true;
   }
-  reply(cmd, prior->status == 201 ? 200 : prior->status, prior->body, out, false);
+  // An entry of this batch has its body as text only; one read from the store, as a tree.
+  std::string body =
+      prior->canonical_body.empty() ? events::canonical(prior->body) : prior->canonical_body;
+  reply(cmd, prior->status == 201 ? 200 : prior->status, std::move(body), out, false);
   if (probe_) probe_->command(label, "replayed");
   return true;
 }

@@ -29,6 +29,7 @@
 #include "crypto/identity_cipher.h"
 #include "domain/command.h"
 #include "domain/journey_state.h"
+#include "events/envelope.h"
 #include "processor/batch_records.h"
 #include "processor/command_record.h"
 #include "processor/processor_probe.h"
@@ -77,8 +78,14 @@ class BatchDecider {
   domain::JourneyState& journey(const std::string& id);
   std::optional<crypto::DataKey> data_key(const std::string& journey_id);
   std::optional<IdempotencyEntry> seen(const std::string& stream_id, const std::string& command_id);
-  void reply(const CommandRecord& cmd, int status, nlohmann::json body, std::vector<OutRecord>& out,
-             bool remember);
+  // `canonical_body`: the body as events::canonical writes it, for the reply and the
+  // idempotency entry alike.
+  void reply(const CommandRecord& cmd, int status, std::string canonical_body,
+             std::vector<OutRecord>& out, bool remember);
+  void reply(const CommandRecord& cmd, int status, const nlohmann::json& body,
+             std::vector<OutRecord>& out, bool remember) {
+    reply(cmd, status, events::canonical(body), out, remember);
+  }
   domain::DecisionContext context(const CommandRecord& cmd, const domain::OrgLookup& orgs) const;
   std::string pass_number(int32_t partition);
 

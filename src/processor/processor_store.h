@@ -44,8 +44,8 @@ namespace parcours::processor {
 struct IdempotencyEntry {
   std::string hash;
   int status = 0;
-  nlohmann::json body;
-  std::string day;  // YYYY-MM-DD the outcome was decided ("" in older entries, and kept)
+  nlohmann::json body;  // null when canonical_body is set
+  std::string day;      // YYYY-MM-DD the outcome was decided ("" in older entries, and kept)
   // canonical(body) when the writer has it already, else "" (written from `body`).
   std::string canonical_body = {};
 };

@@ -31,9 +31,33 @@ domain::RecordedEvent next_in_stream(const CommandRecord& cmd, const domain::New
   return rec;
 }
 
-nlohmann::json appended_entry(const domain::RecordedEvent& rec) {
-  return {{"seq", rec.seq}, {"type", rec.type}, {"id", rec.id}};
-}
+// The reply's body, written as canonical() would write it (keys in byte order) without a tree:
+// {"events":[{"id":…,"seq":…,"type":…},…],"<stream>_id":…,"version":…}.
+class ReplyBody {
+ public:
+  void appended(const domain::RecordedEvent& rec) {
+    events_ += events_.size() > 1 ? "," : "";
+    events::CanonicalObject(events_)
+        .string("id", rec.id)
+        .number("seq", rec.seq)
+        .string("type", rec.type)
+        .close();
+  }
+  std::string finish(std::string_view id_key, std::string_view id, int64_t version) {
+    events_ += ']';
+    std::string out;
+    out.reserve(events_.size() + id.size() + 48);
+    events::CanonicalObject(out)
+        .raw("events", events_)
+        .string(id_key, id)
+        .number("version", version)
+        .close();
+    return out;
+  }
+
+ private:
+  std::string events_ = "[";
+};
 
 }  // namespace
 
@@ -47,7 +71,7 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
   const crypto::DataKey text_key = opened.key ? *opened.key : crypto::new_data_key();
   const bool key_missing = !opened.key && state.exists() && !state.erased;
   SealedJourney sealed{state, {}, {}, decision.events.size(), 0, false};
-  nlohmann::json appended = nlohmann::json::array();
+  ReplyBody body;
   for (const auto& ev : decision.events) {
     domain::RecordedEvent rec = next_in_stream(cmd, ev, sealed.next.version, sealed.next.last_hash,
                                                decision.ruleset, stamp);
@@ -67,7 +91,7 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
     sealed.records.push_back(
         {stamp.events_topic, partition, id, events::seal_to_text(rec, events::kJourneySource)});
     domain::evolve(sealed.next, rec);
-    appended.push_back(appended_entry(rec));
+    body.appended(rec);
     if (ev.type == "pass.issued") ++sealed.passes_issued;
     if (ev.type == "journey.identity_erased") sealed.erased = true;
   }
@@ -76,7 +100,7 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
   if (opened.wrapped_record) {
     sealed.records.push_back({keys_topic, -1, id, events::canonical(*opened.wrapped_record)});
   }
-  sealed.body = {{"journey_id", id}, {"version", sealed.next.version}, {"events", appended}};
+  sealed.body = body.finish("journey_id", id, sealed.next.version);
   return sealed;
 }
 
@@ -88,7 +112,7 @@ SealedOrg seal_org(const CommandRecord& cmd, const domain::Decision& decision,
   domain::OrgMap scratch;
   if (current) scratch.upsert(id) = *current;
   SealedOrg sealed{std::nullopt, chain, {}, {}};
-  nlohmann::json appended = nlohmann::json::array();
+  ReplyBody body;
   for (const auto& ev : decision.events) {
     domain::RecordedEvent rec = next_in_stream(cmd, ev, sealed.chain.version,
                                                sealed.chain.last_hash, decision.ruleset, stamp);
@@ -98,10 +122,10 @@ SealedOrg seal_org(const CommandRecord& cmd, const domain::Decision& decision,
     sealed.chain.version = rec.seq;
     sealed.chain.last_hash = rec.hash;
     sealed.chain.commands[cmd.command_id] = rec.seq;
-    appended.push_back(appended_entry(rec));
+    body.appended(rec);
   }
   if (const auto* o = scratch.find(id)) sealed.next = *o;
-  sealed.body = {{"org_id", id}, {"version", sealed.chain.version}, {"events", appended}};
+  sealed.body = body.finish("org_id", id, sealed.chain.version);
   return sealed;
 }
 

@@ -34,7 +34,7 @@ struct StreamStamp {
 struct SealedJourney {
   domain::JourneyState next;       // the journey after the events
   std::vector<OutRecord> records;  // the events, then the keys topic's record or tombstone
-  nlohmann::json body;             // the reply's: journey_id, version, events
+  std::string body;                // the reply's, canonical JSON: events, journey_id, version
   std::size_t events = 0;          // how many of the records are events
   int64_t passes_issued = 0;       // pass.issued events: the partition's PASS counter moves on
   bool erased = false;             // journey.identity_erased: the data key is shredded
@@ -52,7 +52,7 @@ struct SealedOrg {
   std::optional<domain::Organization> next;  // the organisation after the events
   projections::OrgChain chain;               // its chain, with this command's version
   std::vector<OutRecord> records;
-  nlohmann::json body;  // the reply's: org_id, version, events
+  std::string body;  // the reply's, canonical JSON: events, org_id, version
 };
 
 SealedOrg seal_org(const CommandRecord& cmd, const domain::Decision& decision,

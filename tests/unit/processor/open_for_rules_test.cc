@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "domain/identity.h"
+#include "events/envelope.h"
 #include "processor/seal_events.h"
 
 namespace parcours::processor {
@@ -110,6 +111,83 @@ TEST_F(OpenForRulesTest, APersonIsOpenedOnceWhileItsSealedIdentityStays) {
   // An erased journey has no identity: the rules get none, whatever the cache holds.
   state.identity = nullptr;
   EXPECT_FALSE(decide_context().birth_date);
+}
+
+TEST_F(OpenForRulesTest, OpeningAJourneyKeepsWhatTheRulesReadOfItsPerson) {
+  const CommandRecord cmd = open_journey();
+  common::Lru<RulesIdentity> identities(10);
+  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
+  domain::DecisionContext ctx;
+  auto opened = open_for_rules(
+      cmd, {}, ring_, [] { return std::nullopt; }, dc, ctx, &identities);
+  ASSERT_TRUE(opened.ok());
+  // Kept under the text the API sealed, which the journey records when the rules keep the
+  // person (the first test): the journey's next command reads it without opening it.
+  const RulesIdentity* kept = identities.get(kId);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->sealed, cmd.data.at("person"));
+  EXPECT_EQ(kept->birth_date.str(), "1990-04-02");
+  EXPECT_EQ(kept->proof_texts, domain::proof_texts(*domain::person_from_json(person())));
+  // The keys topic's record carries one lookup hash per proof.
+  EXPECT_EQ(opened->wrapped_record->at("lookup").size(), kept->proof_texts.size());
+
+  domain::JourneyState state;
+  state.journey_id = kId;
+  state.version = 1;
+  state.identity = cmd.data.at("person");
+  CommandRecord next;
+  next.command_id = "k-2";
+  next.stream = "journey";
+  next.stream_id = kId;
+  next.type = "RecordFollowUp";
+  next.data = {{"followup_id", "f1"}, {"date", "2026-12-05"}, {"kind", "interview"}};
+  identities.get(kId)->birth_date = *domain::Date::parse("2001-01-01");  // read, not reopened
+  domain::Command dc2{next.type, next.data, next.command_id, next.stream_id, std::nullopt};
+  domain::DecisionContext ctx2;
+  ASSERT_TRUE(open_for_rules(
+                  next, state, ring_, [&] { return key_; }, dc2, ctx2, &identities)
+                  .ok());
+  EXPECT_EQ(ctx2.birth_date->str(), "2001-01-01");
+  // Recorded as sealed anew (the rules changed the person): opened again, not read.
+  state.identity = crypto::seal_identity(person(), key_, kId);
+  domain::DecisionContext ctx3;
+  domain::Command dc3{next.type, next.data, next.command_id, next.stream_id, std::nullopt};
+  ASSERT_TRUE(open_for_rules(
+                  next, state, ring_, [&] { return key_; }, dc3, ctx3, &identities)
+                  .ok());
+  EXPECT_EQ(ctx3.birth_date->str(), "1990-04-02");
+}
+
+TEST_F(OpenForRulesTest, TheReplyBodyIsCanonicalJsonOfTheAppendedEvents) {
+  const CommandRecord cmd = open_journey();
+  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
+  domain::DecisionContext ctx;
+  auto opened = open_for_rules(
+      cmd, {}, ring_, [] { return std::nullopt; }, dc, ctx);
+  ASSERT_TRUE(opened.ok());
+  domain::Decision d{{{"journey.opened",
+                       {{"identity", person()},
+                        {"department", "74"},
+                        {"opened_on", "2026-12-05"},
+                        {"opened_by_kind", "admin"}}},
+                      {"followup.recorded",
+                       {{"followup_id", "f\"1"}, {"date", "2026-12-05"}, {"kind", "interview"}}}},
+                     "iae-2021-09-03"};
+  domain::JourneyState state;
+  state.journey_id = kId;
+  const std::string topic = "events";
+  const std::string time = "2026-12-05T10:00:00Z";
+  auto sealed = seal_journey(cmd, d, state, *opened, 0, {topic, time}, "keys");
+  const auto body = nlohmann::json::parse(sealed.body);
+  EXPECT_EQ(events::canonical(body), sealed.body);  // written as canonical() writes it
+  EXPECT_EQ(body.at("journey_id"), kId);
+  EXPECT_EQ(body.at("version"), 2);
+  ASSERT_EQ(body.at("events").size(), 2u);
+  for (int i = 0; i < 2; ++i) {
+    const auto event = nlohmann::json::parse(*sealed.records.at(i).value);
+    EXPECT_EQ(body["events"][i],
+              (nlohmann::json{{"seq", i + 1}, {"type", event.at("type")}, {"id", event.at("id")}}));
+  }
 }
 
 }  // namespace
