@@ -15,10 +15,10 @@ bool plain(std::string_view s) {
   return true;
 }
 
-// The envelope's text, "hash" included when `hash` is not empty. `data` is canonical(data).
-void write_envelope(std::string& out, const domain::RecordedEvent& e, std::string_view source,
-                    std::string_view data, std::string_view hash) {
-  out.clear();
+// The envelope's text without "hash"; returns where "hash" goes (after "dataschema", in key
+// order). `data` is canonical(data).
+std::size_t write_envelope(std::string& out, const domain::RecordedEvent& e,
+                           std::string_view source, std::string_view data) {
   CanonicalObject o(out);
   o.string("actor", e.actor)
       .string("actororg", e.actor_org)
@@ -26,7 +26,7 @@ void write_envelope(std::string& out, const domain::RecordedEvent& e, std::strin
       .raw("data", data)
       .string("datacontenttype", "application/json")
       .string("dataschema", dataschema_of(e.type));
-  if (!hash.empty()) o.string("hash", hash);
+  const std::size_t hash_at = out.size();
   o.string("id", e.id)
       .string("prevhash", e.prevhash)
       .string("ruleset", e.ruleset)
@@ -37,6 +37,7 @@ void write_envelope(std::string& out, const domain::RecordedEvent& e, std::strin
       .string("time", e.time)
       .string("type", e.type)
       .close();
+  return hash_at;
 }
 
 }  // namespace
@@ -82,9 +83,12 @@ std::string seal_to_text(domain::RecordedEvent& e, std::string_view source) {
   const std::string data = canonical(e.data);
   std::string out;
   out.reserve(data.size() + 640);
-  write_envelope(out, e, source, data, {});
+  // Written once: the hash is of the text without it, then goes in at its place.
+  const std::size_t hash_at = write_envelope(out, e, source, data);
   e.hash = crypto::sha256_hex(out);
-  write_envelope(out, e, source, data, e.hash);
+  std::string field = ",\"hash\":";
+  append_json_string(field, e.hash);
+  out.insert(hash_at, field);
   return out;
 }
 
