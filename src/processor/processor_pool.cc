@@ -1,5 +1,7 @@
 #include "processor/processor_pool.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -45,8 +47,11 @@ std::string ProcessorPool::run(const std::atomic<bool>& stop) {
   std::mutex mu;
   std::string fatal;
   std::vector<std::thread> threads;
-  for (auto& p : processors_) {
-    threads.emplace_back([&, processor = p.get()] {
+  for (std::size_t i = 0; i < processors_.size(); ++i) {
+    threads.emplace_back([&, i, processor = processors_[i].get()] {
+      // Named for `top -H` and /proc/<pid>/task/*/comm (15 bytes at most).
+      const std::string name = "parcours-proc" + std::to_string(i);
+      (void)pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
       const std::string e = processor->run(stop_all);
       if (e.empty()) return;
       std::lock_guard lock(mu);
