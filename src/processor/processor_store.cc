@@ -1,5 +1,6 @@
 #include "processor/processor_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "domain/state_json.h"
@@ -9,6 +10,9 @@
 namespace parcours::processor {
 
 namespace {
+// A batch larger than this (a catch-up's chunk, say) does not make every later batch as large.
+constexpr std::size_t kMaxBatchBytesHint = 32u << 20;
+
 std::string attempt_key(int32_t partition) {
   return "attempt/" + std::to_string(partition);
 }
@@ -229,6 +233,9 @@ std::unique_lock<std::mutex> ProcessorStore::lock_writes() const {
 
 store::StoreStatus ProcessorStore::commit(Batch& b, const std::unique_lock<std::mutex>& held) {
   (void)held;  // the caller's proof that no other handle writes now
+  const std::size_t size = b.batch_.GetDataSize();
+  batch_bytes_hint_.store(std::min<std::size_t>(size + size / 8, kMaxBatchBytesHint),
+                          std::memory_order_relaxed);
   return store::classify(db_->write(b.batch_));
 }
 
