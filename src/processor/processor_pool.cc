@@ -50,7 +50,7 @@ std::string ProcessorPool::run(const std::atomic<bool>& stop) {
   for (std::size_t i = 0; i < processors_.size(); ++i) {
     threads.emplace_back([&, i, processor = processors_[i].get()] {
       // Named for `top -H` and /proc/<pid>/task/*/comm (15 bytes at most).
-      const std::string name = "parcours-proc" + std::to_string(i);
+      const std::string name = kProcessorThreadPrefix + std::to_string(i);
       (void)pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
       const std::string e = processor->run(stop_all);
       if (e.empty()) return;

@@ -27,6 +27,9 @@
 
 namespace parcours::processor {
 
+// The name of processor i's thread is this prefix followed by i (top -H, /proc/<pid>/task).
+inline constexpr char kProcessorThreadPrefix[] = "parcours-proc";
+
 class ProcessorPool {
  public:
   // `count` < 1: one processor per core.

@@ -1,0 +1,14 @@
+// The CPU time of some of this process's threads, by name: a bench's figure that the machine's
+// other load moves less than a rate does.
+#pragma once
+
+#include <string_view>
+
+namespace parcours::cli {
+
+// User and system CPU seconds, so far, of this process's threads whose name
+// (/proc/self/task/<tid>/comm) starts with `name_prefix`. A thread that has ended is not
+// counted: read it while the threads run. 0 where /proc is not there.
+double threads_cpu_seconds(std::string_view name_prefix);
+
+}  // namespace parcours::cli
