@@ -34,22 +34,59 @@ class OpenForRulesTest : public ::testing::Test {
     return c;
   }
 
-  // The identity recorded by sealing a journey.opened event whose identity is `identity`.
-  nlohmann::json recorded_identity(const CommandRecord& cmd, const Opened& opened,
-                                   const nlohmann::json& identity) const {
+  // A journey's command after its opening (the rules read the person's birth date for it).
+  static CommandRecord follow_up() {
+    CommandRecord c;
+    c.command_id = "k-2";
+    c.stream = "journey";
+    c.stream_id = kId;
+    c.type = "RecordFollowUp";
+    c.data = {{"followup_id", "f1"}, {"date", "2026-12-05"}, {"kind", "interview"}};
+    return c;
+  }
+
+  // Opens what the rules need of `cmd` against `state`; `dc` and `ctx` are what the rules see.
+  struct Opening {
+    domain::Command dc;
+    domain::DecisionContext ctx;
+    domain::Result<Opened> opened;
+  };
+  Opening open(const CommandRecord& cmd, const domain::JourneyState& state = {},
+               common::Lru<RulesIdentity>* identities = nullptr) const {
+    Opening o{{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt}, {}, Opened{}};
+    o.opened = open_for_rules(
+        cmd, state, ring_,
+        [&]() -> std::optional<crypto::DataKey> {
+          if (state.exists()) return key_;
+          return std::nullopt;
+        },
+        o.dc, o.ctx, identities);
+    return o;
+  }
+
+  // Seals a decision opening the journey with `identity`, then `more` events.
+  SealedJourney seal_opening(const CommandRecord& cmd, const Opened& opened,
+                             const nlohmann::json& identity,
+                             std::vector<domain::NewEvent> more = {}) const {
     domain::Decision d{{{"journey.opened",
                          {{"identity", identity},
                           {"department", "74"},
                           {"opened_on", "2026-12-05"},
                           {"opened_by_kind", "admin"}}}},
                        "iae-2021-09-03"};
+    for (auto& e : more) d.events.push_back(std::move(e));
     domain::JourneyState state;
     state.journey_id = kId;
     const std::string topic = "events";
     const std::string time = "2026-12-05T10:00:00Z";
-    auto sealed = seal_journey(cmd, d, state, opened, 0, {topic, time}, "keys");
-    auto record = nlohmann::json::parse(*sealed.records.front().value);
-    return record.at("data").at("identity");
+    return seal_journey(cmd, d, state, opened, 0, {topic, time}, "keys");
+  }
+
+  // The identity recorded by sealing a journey.opened event whose identity is `identity`.
+  nlohmann::json recorded_identity(const CommandRecord& cmd, const Opened& opened,
+                                   const nlohmann::json& identity) const {
+    auto sealed = seal_opening(cmd, opened, identity);
+    return nlohmann::json::parse(*sealed.records.front().value).at("data").at("identity");
   }
 
   crypto::MasterKeyRing ring_;
@@ -58,10 +95,7 @@ class OpenForRulesTest : public ::testing::Test {
 
 TEST_F(OpenForRulesTest, APersonTheRulesKeepIsRecordedAsTheApiSealedIt) {
   const CommandRecord cmd = open_journey();
-  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
-  domain::DecisionContext ctx;
-  auto opened = open_for_rules(
-      cmd, {}, ring_, [] { return std::nullopt; }, dc, ctx);
+  auto [dc, ctx, opened] = open(cmd);
   ASSERT_TRUE(opened.ok());
   EXPECT_EQ(dc.data.at("person"), person());  // the rules see it in clear
   // The opening rules record the person as domain::to_json writes it: the person the API
@@ -82,20 +116,12 @@ TEST_F(OpenForRulesTest, APersonIsOpenedOnceWhileItsSealedIdentityStays) {
   state.journey_id = kId;
   state.version = 1;
   state.identity = crypto::seal_identity(person(), key_, kId);
-  CommandRecord cmd;
-  cmd.command_id = "k-2";
-  cmd.stream = "journey";
-  cmd.stream_id = kId;
-  cmd.type = "RecordFollowUp";
-  cmd.data = {{"followup_id", "f1"}, {"date", "2026-12-05"}, {"kind", "interview"}};
+  const CommandRecord cmd = follow_up();
   common::Lru<RulesIdentity> identities(10);
   auto decide_context = [&] {
-    domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
-    domain::DecisionContext ctx;
-    auto opened = open_for_rules(
-        cmd, state, ring_, [&] { return key_; }, dc, ctx, &identities);
-    EXPECT_TRUE(opened.ok());
-    return ctx;
+    auto o = open(cmd, state, &identities);
+    EXPECT_TRUE(o.opened.ok());
+    return o.ctx;
   };
   auto ctx = decide_context();
   ASSERT_TRUE(ctx.birth_date);
@@ -116,10 +142,8 @@ TEST_F(OpenForRulesTest, APersonIsOpenedOnceWhileItsSealedIdentityStays) {
 TEST_F(OpenForRulesTest, OpeningAJourneyKeepsWhatTheRulesReadOfItsPerson) {
   const CommandRecord cmd = open_journey();
   common::Lru<RulesIdentity> identities(10);
-  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
-  domain::DecisionContext ctx;
-  auto opened = open_for_rules(
-      cmd, {}, ring_, [] { return std::nullopt; }, dc, ctx, &identities);
+  const auto opening = open(cmd, {}, &identities);
+  const auto& opened = opening.opened;
   ASSERT_TRUE(opened.ok());
   // Kept under the text the API sealed, which the journey records when the rules keep the
   // person (the first test): the journey's next command reads it without opening it.
@@ -135,49 +159,26 @@ TEST_F(OpenForRulesTest, OpeningAJourneyKeepsWhatTheRulesReadOfItsPerson) {
   state.journey_id = kId;
   state.version = 1;
   state.identity = cmd.data.at("person");
-  CommandRecord next;
-  next.command_id = "k-2";
-  next.stream = "journey";
-  next.stream_id = kId;
-  next.type = "RecordFollowUp";
-  next.data = {{"followup_id", "f1"}, {"date", "2026-12-05"}, {"kind", "interview"}};
   identities.get(kId)->birth_date = *domain::Date::parse("2001-01-01");  // read, not reopened
-  domain::Command dc2{next.type, next.data, next.command_id, next.stream_id, std::nullopt};
-  domain::DecisionContext ctx2;
-  ASSERT_TRUE(open_for_rules(
-                  next, state, ring_, [&] { return key_; }, dc2, ctx2, &identities)
-                  .ok());
-  EXPECT_EQ(ctx2.birth_date->str(), "2001-01-01");
+  const CommandRecord next = follow_up();
+  auto read = open(next, state, &identities);
+  ASSERT_TRUE(read.opened.ok());
+  EXPECT_EQ(read.ctx.birth_date->str(), "2001-01-01");
   // Recorded as sealed anew (the rules changed the person): opened again, not read.
   state.identity = crypto::seal_identity(person(), key_, kId);
-  domain::DecisionContext ctx3;
-  domain::Command dc3{next.type, next.data, next.command_id, next.stream_id, std::nullopt};
-  ASSERT_TRUE(open_for_rules(
-                  next, state, ring_, [&] { return key_; }, dc3, ctx3, &identities)
-                  .ok());
-  EXPECT_EQ(ctx3.birth_date->str(), "1990-04-02");
+  auto reopened = open(next, state, &identities);
+  ASSERT_TRUE(reopened.opened.ok());
+  EXPECT_EQ(reopened.ctx.birth_date->str(), "1990-04-02");
 }
 
 TEST_F(OpenForRulesTest, TheReplyBodyIsCanonicalJsonOfTheAppendedEvents) {
   const CommandRecord cmd = open_journey();
-  domain::Command dc{cmd.type, cmd.data, cmd.command_id, cmd.stream_id, std::nullopt};
-  domain::DecisionContext ctx;
-  auto opened = open_for_rules(
-      cmd, {}, ring_, [] { return std::nullopt; }, dc, ctx);
-  ASSERT_TRUE(opened.ok());
-  domain::Decision d{{{"journey.opened",
-                       {{"identity", person()},
-                        {"department", "74"},
-                        {"opened_on", "2026-12-05"},
-                        {"opened_by_kind", "admin"}}},
-                      {"followup.recorded",
-                       {{"followup_id", "f\"1"}, {"date", "2026-12-05"}, {"kind", "interview"}}}},
-                     "iae-2021-09-03"};
-  domain::JourneyState state;
-  state.journey_id = kId;
-  const std::string topic = "events";
-  const std::string time = "2026-12-05T10:00:00Z";
-  auto sealed = seal_journey(cmd, d, state, *opened, 0, {topic, time}, "keys");
+  const auto opening = open(cmd);
+  ASSERT_TRUE(opening.opened.ok());
+  auto sealed =
+      seal_opening(cmd, *opening.opened, person(),
+                   {{"followup.recorded",
+                     {{"followup_id", "f\"1"}, {"date", "2026-12-05"}, {"kind", "interview"}}}});
   const auto body = nlohmann::json::parse(sealed.body);
   EXPECT_EQ(events::canonical(body), sealed.body);  // written as canonical() writes it
   EXPECT_EQ(body.at("journey_id"), kId);
