@@ -42,6 +42,11 @@ inline double percentile(std::vector<double> v, double p) {
 // of the same size, and prints commands/s, p50/p99 latency, the raw limit and the ratio.
 int bench_write(common::Config config, const BenchOptions& options);
 
+// The processors' own work, without Kafka: the commands of bench_write decoded, decided by the
+// real BatchDecider in batches and stored in a real ProcessorStore, on one thread. Prints
+// commands/s, the CPU per command (deciding and storing) and the records it would produce.
+int bench_decide(common::Config config, const BenchOptions& options);
+
 // Writes `events` events of realistic journeys to fresh topics, then times a rebuild of the read
 // models (in a child process, for its peak memory) and a bare consumer reading the same topic,
 // and prints both rates, their ratio and the rebuild's peak RSS.

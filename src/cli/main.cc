@@ -97,6 +97,12 @@ int main(int argc, char** argv) {
   bench_write
       ->add_option("--in-flight", bench_options.in_flight, "commands sent ahead of their replies")
       ->capture_default_str();
+  auto* bench_decide =
+      bench->add_subcommand("decide", "the processors' CPU per command, without Kafka");
+  bench_decide->add_option("-n,--commands", bench_options.commands, "commands to decide")
+      ->capture_default_str();
+  bench_decide->add_option("--batch", bench_options.batch, "commands per batch")
+      ->capture_default_str();
   auto* bench_asof =
       bench->add_subcommand("asof", "as_of latency on a long journey, against a running serve");
   bench_asof->add_option("--journey-events", bench_options.journey_events, "events in the journey")
@@ -175,6 +181,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (bench_write->parsed()) return cli::bench_write(config, bench_options);
+  if (bench_decide->parsed()) return cli::bench_decide(config, bench_options);
   if (bench_rebuild->parsed()) return cli::bench_rebuild(config, bench_options);
   if (bench_asof->parsed()) return cli::bench_asof(config, bench_options);
   if (bench_http->parsed()) return cli::bench_http(config, bench_options);
