@@ -4,6 +4,8 @@
 #include <array>
 #include <charconv>
 
+#include "domain/json_text.h"
+
 namespace parcours::domain {
 
 namespace {
@@ -28,7 +30,7 @@ void append_value(std::string& out, const Date& d) {
   out.push_back('"');
 }
 void append_value(std::string& out, const nlohmann::json& j) {
-  out += j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  append_json_text(out, j);
 }
 template <class T>
 void append_value(std::string& out, const std::optional<T>& v);
