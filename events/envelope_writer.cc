@@ -1,19 +1,12 @@
 #include "events/envelope_writer.h"
 
 #include "crypto/sha256.h"
+#include "domain/json_text.h"
 #include "events/envelope.h"
 
 namespace parcours::events {
 
 namespace {
-
-// True when every byte may be written as it is: printable ASCII other than '"' and '\'.
-bool plain(std::string_view s) {
-  for (const unsigned char c : s) {
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
 
 // The envelope's text without "hash"; returns where "hash" goes (after "dataschema", in key
 // order). `data` is canonical(data).
@@ -43,7 +36,7 @@ std::size_t write_envelope(std::string& out, const domain::RecordedEvent& e,
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  if (plain(s)) {
+  if (domain::json_plain(s)) {
     out += '"';
     out += s;
     out += '"';

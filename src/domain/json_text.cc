@@ -1,6 +1,9 @@
 #include "domain/json_text.h"
 
 #include <charconv>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string_view>
 
 namespace parcours::domain {
@@ -11,15 +14,6 @@ std::string replaced(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-// True when every byte is written as it is: printable ASCII (DEL included, as dump() writes
-// it without ensure_ascii) other than '"' and '\'.
-bool plain(std::string_view s) {
-  for (const unsigned char c : s) {
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
-  }
-  return true;
-}
-
 template <class Integer>
 void append_integer(std::string& out, Integer v) {
   char buf[24];
@@ -28,7 +22,7 @@ void append_integer(std::string& out, Integer v) {
 }
 
 void append_string(std::string& out, const std::string& s) {
-  if (!plain(s)) {
+  if (!json_plain(s)) {
     out += replaced(nlohmann::json(s));
     return;
   }
@@ -39,6 +33,30 @@ void append_string(std::string& out, const std::string& s) {
 }
 
 }  // namespace
+
+bool json_plain(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+#if defined(__SSE2__)
+  // As signed bytes, those from 0x80 up are negative: one "less than 0x20" finds them and the
+  // control characters together.
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  for (; end - p >= 16; p += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i bad =
+        _mm_or_si128(_mm_cmplt_epi8(v, space),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+    if (_mm_movemask_epi8(bad) != 0) return false;
+  }
+#endif
+  for (; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
 
 void append_json_text(std::string& out, const nlohmann::json& value) {
   using Type = nlohmann::json::value_t;

@@ -10,11 +10,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
 namespace parcours::domain {
 
 void append_json_text(std::string& out, const nlohmann::json& value);
+
+// True when every byte of `s` goes into a JSON string as it is: printable ASCII (DEL included,
+// as dump() writes it without ensure_ascii) other than '"' and '\'. Sixteen bytes at a time:
+// the strings checked are mostly long base64 (sealed identities and texts).
+bool json_plain(std::string_view s);
 
 }  // namespace parcours::domain

@@ -150,6 +150,13 @@ PARCOURS_APPEND_OBJECT(JourneyState, PARCOURS_FIELDS_JOURNEY_STATE)
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
+  if (json_plain(s)) {  // most strings: ids, dates, codes, base64
+    out.reserve(out.size() + s.size() + 2);
+    out.push_back('"');
+    out += s;
+    out.push_back('"');
+    return;
+  }
   if (std::any_of(s.begin(), s.end(),
                   [](char ch) { return static_cast<unsigned char>(ch) >= 0x80; })) {
     // Multi-byte UTF-8, which dump() validates (and refuses if invalid): nlohmann's own

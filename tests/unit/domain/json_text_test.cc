@@ -93,5 +93,22 @@ TEST(JsonText, WritesWhatDumpWritesForRandomTrees) {
   }
 }
 
+// Every byte value, at every place of a 16-byte block and in the tail after the blocks.
+TEST(JsonText, APlainStringHasNoByteToEscapeOrCheck) {
+  auto expected = [](unsigned char c) { return c >= 0x20 && c < 0x80 && c != '"' && c != '\\'; };
+  EXPECT_TRUE(json_plain(""));
+  EXPECT_TRUE(json_plain(std::string(100, 'A')));
+  for (int c = 0; c < 256; ++c) {
+    for (const std::size_t length : {1u, 15u, 16u, 17u, 40u}) {
+      for (std::size_t at = 0; at < length; ++at) {
+        std::string s(length, 'x');
+        s[at] = static_cast<char>(c);
+        ASSERT_EQ(json_plain(s), expected(static_cast<unsigned char>(c)))
+            << "byte " << c << " at " << at << " of " << length;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace parcours::domain
