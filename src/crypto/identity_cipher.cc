@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <array>
 #include <cstdlib>
 #include <vector>
 
@@ -31,8 +32,8 @@ std::string seal(std::string_view plain, const DataKey& key, std::string_view ad
 
 std::optional<std::string> open(std::string_view nonce_b64, std::string_view cipher_b64,
                                 const DataKey& key, std::string_view ad) {
-  auto nonce = unbase64(nonce_b64);
-  auto cipher = unbase64(cipher_b64);
+  auto nonce = unbase64_public(nonce_b64);
+  auto cipher = unbase64_public(cipher_b64);
   if (!nonce || !cipher || nonce->size() != kNonce || cipher->size() < kTag) return std::nullopt;
   std::string plain(cipher->size() - kTag, '\0');
   unsigned long long plain_len = 0;
@@ -77,6 +78,42 @@ std::optional<std::string> unbase64(std::string_view text) {
     return std::nullopt;
   }
   out.resize(len);
+  return out;
+}
+
+std::optional<std::string> unbase64_public(std::string_view text) {
+  // 0..63 for the alphabet's characters, 64 for '=', 255 for anything else.
+  static constexpr auto kValue = [] {
+    std::array<unsigned char, 256> v{};
+    v.fill(255);
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+      v[static_cast<unsigned char>(kAlphabet[i])] = static_cast<unsigned char>(i);
+    }
+    v['='] = 64;
+    return v;
+  }();
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (std::size_t i = 0; i < text.size(); i += 4) {
+    unsigned c[4];
+    for (int k = 0; k < 4; ++k) c[k] = kValue[static_cast<unsigned char>(text[i + k])];
+    const bool last = i + 4 == text.size();
+    // Padding only at the very end: "xx==" or "xxx=", with the bits it drops all zero (the
+    // one encoding of those bytes, as sodium_base642bin requires).
+    const int pad = last && c[3] == 64 ? (c[2] == 64 ? 2 : 1) : 0;
+    for (int k = 0; k < 4 - pad; ++k) {
+      if (c[k] > 63) return std::nullopt;
+    }
+    if (pad == 2 && (c[1] & 0x0f) != 0) return std::nullopt;
+    if (pad == 1 && (c[2] & 0x03) != 0) return std::nullopt;
+    const unsigned n = c[0] << 18 | c[1] << 12 | (pad == 2 ? 0 : c[2] << 6) | (pad ? 0 : c[3]);
+    out.push_back(static_cast<char>(n >> 16));
+    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xff));
+    if (pad < 1) out.push_back(static_cast<char>(n & 0xff));
+  }
   return out;
 }
 
