@@ -1,6 +1,7 @@
 #include "domain/json_text.h"
 
 #include <charconv>
+#include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -34,29 +35,43 @@ void append_string(std::string& out, const std::string& s) {
 
 }  // namespace
 
-bool json_plain(std::string_view s) {
-  const char* p = s.data();
-  const char* const end = p + s.size();
 #if defined(__SSE2__)
-  // As signed bytes, those from 0x80 up are negative: one "less than 0x20" finds them and the
-  // control characters together.
-  const __m128i space = _mm_set1_epi8(0x20);
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  for (; end - p >= 16; p += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i bad =
-        _mm_or_si128(_mm_cmplt_epi8(v, space),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-    if (_mm_movemask_epi8(bad) != 0) return false;
+namespace {
+// True when one of the 16 bytes at `p` is below 0x20 or from 0x80 up (as signed bytes those
+// are negative: one "less than" finds both), or is '"' or '\'.
+bool any_to_escape(const char* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i bad = _mm_or_si128(
+      _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+  return _mm_movemask_epi8(bad) != 0;
+}
+}  // namespace
+
+bool json_plain(std::string_view s) {
+  if (s.size() < 16) {
+    // Most strings are short (ids, dates, codes, member names): copied into one block filled
+    // with a plain byte, so that they too are one check.
+    char block[16];
+    std::memset(block, 'x', sizeof block);
+    std::memcpy(block, s.data(), s.size());
+    return !any_to_escape(block);
   }
-#endif
-  for (; p < end; ++p) {
-    const auto c = static_cast<unsigned char>(*p);
+  const std::size_t last = s.size() - 16;
+  for (std::size_t i = 0; i < last; i += 16) {
+    if (any_to_escape(s.data() + i)) return false;
+  }
+  return !any_to_escape(s.data() + last);  // the last 16 bytes, overlapping the blocks before
+}
+#else
+bool json_plain(std::string_view s) {
+  for (const char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
   }
   return true;
 }
+#endif
 
 void append_json_text(std::string& out, const nlohmann::json& value) {
   using Type = nlohmann::json::value_t;
