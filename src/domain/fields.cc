@@ -39,7 +39,7 @@ bool FieldReader::has(const char* name) const {
 }
 
 const nlohmann::json* FieldReader::field(const char* name, bool required) {
-  read_.insert(name);
+  read_.emplace_back(name);
   if (*error_ || !data_->is_object()) return nullptr;
   auto it = data_->find(name);
   if (it == data_->end() || it->is_null()) {
@@ -61,7 +61,7 @@ std::optional<std::string> FieldReader::opt_id(const char* name) {
 
 std::string FieldReader::id(const char* name) {
   if (!field(name, true)) return {};
-  read_.erase(name);
+  read_.pop_back();  // opt_id reads it again
   return opt_id(name).value_or("");
 }
 
@@ -233,10 +233,16 @@ std::optional<FieldReader> FieldReader::object(const char* name, bool required) 
 std::optional<Rejection> FieldReader::finish() {
   if (!*error_ && data_->is_object()) {
     for (const auto& [key, value] : data_->items()) {
-      if (read_.count(key)) continue;
+      if (std::find(read_.begin(), read_.end(), key) != read_.end()) continue;
       // The unknown name is not echoed (it is the client's text); the known ones are ours.
+      std::vector<std::string_view> names = read_;
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
       std::string known;
-      for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
+      for (const auto& k : names) {
+        if (!known.empty()) known += ", ";
+        known += k;
+      }
       *error_ = malformed((prefix_.empty() ? std::string("data") : prefix_) +
                           " holds a field this command does not take (it takes: " + known + ")");
       break;

@@ -83,7 +83,9 @@ class FieldReader {
 
   const nlohmann::json* data_;
   std::string prefix_;
-  std::set<std::string> read_;
+  // The names read so far (the callers' literals), in the order read, a name maybe more than
+  // once: a handful per command, where a set cost an allocation per field.
+  std::vector<std::string_view> read_;
   std::shared_ptr<std::optional<Rejection>> error_;
 };
 
