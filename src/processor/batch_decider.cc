@@ -80,7 +80,7 @@ std::optional<crypto::DataKey> BatchDecider::data_key(const std::string& journey
   if (auto* k = cache_.data_keys.get(journey_id)) return *k;
   std::optional<nlohmann::json> wrapped;
   if (auto it = new_keys_.find(journey_id); it != new_keys_.end()) {
-    wrapped = it->second;
+    wrapped = nlohmann::json::parse(it->second, nullptr, false);
   } else {
     wrapped = store_.wrapped_key(journey_id);
   }
@@ -245,7 +245,7 @@ void BatchDecider::adopt(const CommandRecord& cmd, SealedJourney sealed, Opened 
     unwrapped_.erase(id);
   }
   if (opened.wrapped_record) {
-    new_keys_[id] = std::move(*opened.wrapped_record);
+    new_keys_[id] = std::move(sealed.wrapped_key);
     unwrapped_[id] = *opened.key;
   }
   dirty_.insert(id);
@@ -319,7 +319,7 @@ void BatchDecider::write_to(ProcessorStore::Batch& batch) const {
     const auto nul = key.find('\0');
     batch.put_idempotency(key.substr(0, nul), key.substr(nul + 1), entry);
   }
-  for (const auto& [id, wrapped] : new_keys_) batch.put_key(id, wrapped);
+  for (const auto& [id, wrapped] : new_keys_) batch.put_key_text(id, wrapped);
   for (const auto& id : erased_keys_) batch.delete_key(id);
   for (const auto& [p, next] : pass_counters_) batch.put_pass_counter(p, next);
 }

@@ -99,8 +99,8 @@ class BatchDecider {
 
   std::unordered_map<std::string, domain::JourneyState> journeys_;  // overlay
   std::set<std::string> dirty_;
-  std::map<std::string, IdempotencyEntry> idem_;    // idem key -> entry
-  std::map<std::string, nlohmann::json> new_keys_;  // journey -> wrapped key
+  std::map<std::string, IdempotencyEntry> idem_;  // idem key -> entry
+  std::map<std::string, std::string> new_keys_;   // journey -> wrapped key, canonical JSON
   std::map<std::string, crypto::DataKey> unwrapped_;
   std::set<std::string> erased_keys_;
   std::map<int32_t, int64_t> pass_counters_;         // changed by this batch

@@ -197,6 +197,11 @@ void ProcessorStore::Batch::put_key(const std::string& journey_id, const nlohman
   (void)batch_.Put(store_->keys_, journey_id, events::canonical(wrapped));
 }
 
+void ProcessorStore::Batch::put_key_text(const std::string& journey_id,
+                                         std::string_view canonical_wrapped) {
+  (void)batch_.Put(store_->keys_, journey_id, canonical_wrapped);
+}
+
 void ProcessorStore::Batch::delete_key(const std::string& journey_id) {
   (void)batch_.Delete(store_->keys_, journey_id);
 }

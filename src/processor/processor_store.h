@@ -100,6 +100,7 @@ class ProcessorStore {
     void put_idempotency(const std::string& stream_id, const std::string& command_id,
                          const IdempotencyEntry& e);
     void put_key(const std::string& journey_id, const nlohmann::json& wrapped);
+    void put_key_text(const std::string& journey_id, std::string_view canonical_wrapped);
     void delete_key(const std::string& journey_id);
     void put_offset(const std::string& topic, int32_t partition, int64_t next);
     void put_pass_counter(int32_t partition, int64_t next);

@@ -70,7 +70,7 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
   // key destroyed at once (nothing can read that text again).
   const crypto::DataKey text_key = opened.key ? *opened.key : crypto::new_data_key();
   const bool key_missing = !opened.key && state.exists() && !state.erased;
-  SealedJourney sealed{state, {}, {}, decision.events.size(), 0, false};
+  SealedJourney sealed{state, {}, {}, decision.events.size(), 0, false, {}};
   ReplyBody body;
   for (const auto& ev : decision.events) {
     domain::RecordedEvent rec = next_in_stream(cmd, ev, sealed.next.version, sealed.next.last_hash,
@@ -98,7 +98,8 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
   // Crypto-shredding: the tombstone compacts the wrapped key away for good.
   if (sealed.erased) sealed.records.push_back({keys_topic, -1, id, std::nullopt});
   if (opened.wrapped_record) {
-    sealed.records.push_back({keys_topic, -1, id, events::canonical(*opened.wrapped_record)});
+    sealed.wrapped_key = events::canonical(*opened.wrapped_record);
+    sealed.records.push_back({keys_topic, -1, id, sealed.wrapped_key});
   }
   sealed.body = body.finish("journey_id", id, sealed.next.version);
   return sealed;

@@ -38,6 +38,7 @@ struct SealedJourney {
   std::size_t events = 0;          // how many of the records are events
   int64_t passes_issued = 0;       // pass.issued events: the partition's PASS counter moves on
   bool erased = false;             // journey.identity_erased: the data key is shredded
+  std::string wrapped_key;         // OpenJourney: the keys topic's record, canonical JSON
 };
 
 // `keys_topic` receives OpenJourney's wrapped key and the erasure's tombstone. Throws if free
