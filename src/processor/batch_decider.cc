@@ -226,7 +226,8 @@ void BatchDecider::decide_journey(const CommandRecord& cmd, int32_t partition,
   if (!decision.ok()) return reject(cmd, decision.rejection(), true, out);
   throw_if_failpoint(cmd);
   const StreamStamp stamp{topics_.events, recorded_time_};
-  auto sealed = seal_journey(cmd, *decision, state, *opened, partition, stamp, topics_.keys);
+  auto sealed =
+      seal_journey(cmd, std::move(*decision), state, *opened, partition, stamp, topics_.keys);
   adopt(cmd, std::move(sealed), std::move(*opened), partition, out);
 }
 

@@ -14,9 +14,10 @@ namespace parcours::processor {
 namespace {
 
 // The envelope of the stream's next event: everything but its id and hash, which sealing gives.
-domain::RecordedEvent next_in_stream(const CommandRecord& cmd, const domain::NewEvent& ev,
-                                     long version, const std::string& last_hash,
-                                     const std::string& ruleset, const StreamStamp& stamp) {
+// The event's data moves into it.
+domain::RecordedEvent next_in_stream(const CommandRecord& cmd, domain::NewEvent& ev, long version,
+                                     const std::string& last_hash, const std::string& ruleset,
+                                     const StreamStamp& stamp) {
   domain::RecordedEvent rec;
   rec.type = ev.type;
   rec.subject = cmd.stream_id;
@@ -27,7 +28,7 @@ domain::RecordedEvent next_in_stream(const CommandRecord& cmd, const domain::New
   rec.actor = cmd.actor.sub;
   rec.actor_org = cmd.actor.org;
   rec.ruleset = ruleset;
-  rec.data = ev.data;
+  rec.data = std::move(ev.data);
   return rec;
 }
 
@@ -61,7 +62,7 @@ class ReplyBody {
 
 }  // namespace
 
-SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& decision,
+SealedJourney seal_journey(const CommandRecord& cmd, domain::Decision decision,
                            const domain::JourneyState& state, const Opened& opened,
                            int32_t partition, const StreamStamp& stamp,
                            const std::string& keys_topic) {
@@ -72,28 +73,28 @@ SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& dec
   const bool key_missing = !opened.key && state.exists() && !state.erased;
   SealedJourney sealed{state, {}, {}, decision.events.size(), 0, false, {}};
   ReplyBody body;
-  for (const auto& ev : decision.events) {
+  for (auto& ev : decision.events) {
     domain::RecordedEvent rec = next_in_stream(cmd, ev, sealed.next.version, sealed.next.last_hash,
                                                decision.ruleset, stamp);
-    if (ev.type == "journey.opened") {
+    if (rec.type == "journey.opened") {
       if (!opened.key) throw std::runtime_error("a journey opened with no data key");
       // The person as the API sealed it, with this journey's key and id, when the rules kept
       // it as it was: sealing it again would cost as much and say the same.
-      const nlohmann::json& identity = ev.data.at("identity");
-      rec.data["identity"] = opened.sealed_person && opened.clear_person == identity
-                                 ? *opened.sealed_person
-                                 : crypto::seal_identity(identity, *opened.key, id);
+      nlohmann::json& identity = rec.data.at("identity");
+      identity = opened.sealed_person && opened.clear_person == identity
+                     ? *opened.sealed_person
+                     : crypto::seal_identity(identity, *opened.key, id);
     }
-    if (key_missing && !domain::free_text_fields_of_event(ev.type).empty()) {
+    if (key_missing && !domain::free_text_fields_of_event(rec.type).empty()) {
       throw std::runtime_error("the journey's data key is missing");
     }
-    crypto::seal_event_free_text(ev.type, rec.data, text_key, id);
+    crypto::seal_event_free_text(rec.type, rec.data, text_key, id);
     sealed.records.push_back(
         {stamp.events_topic, partition, id, events::seal_to_text(rec, events::kJourneySource)});
     domain::evolve(sealed.next, rec);
     body.appended(rec);
-    if (ev.type == "pass.issued") ++sealed.passes_issued;
-    if (ev.type == "journey.identity_erased") sealed.erased = true;
+    if (rec.type == "pass.issued") ++sealed.passes_issued;
+    if (rec.type == "journey.identity_erased") sealed.erased = true;
   }
   // Crypto-shredding: the tombstone compacts the wrapped key away for good.
   if (sealed.erased) sealed.records.push_back({keys_topic, -1, id, std::nullopt});
@@ -114,7 +115,7 @@ SealedOrg seal_org(const CommandRecord& cmd, const domain::Decision& decision,
   if (current) scratch.upsert(id) = *current;
   SealedOrg sealed{std::nullopt, chain, {}, {}};
   ReplyBody body;
-  for (const auto& ev : decision.events) {
+  for (domain::NewEvent ev : decision.events) {  // a copy: organisations' commands are rare
     domain::RecordedEvent rec = next_in_stream(cmd, ev, sealed.chain.version,
                                                sealed.chain.last_hash, decision.ruleset, stamp);
     sealed.records.push_back(

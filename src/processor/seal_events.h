@@ -44,7 +44,8 @@ struct SealedJourney {
 // `keys_topic` receives OpenJourney's wrapped key and the erasure's tombstone. Throws if free
 // text would have to be sealed for a live journey whose data key is not here: a 500 the client
 // retries is better than text sealed with a key nobody keeps.
-SealedJourney seal_journey(const CommandRecord& cmd, const domain::Decision& decision,
+// The decision's events' data move into the sealed events.
+SealedJourney seal_journey(const CommandRecord& cmd, domain::Decision decision,
                            const domain::JourneyState& state, const Opened& opened,
                            int32_t partition, const StreamStamp& stamp,
                            const std::string& keys_topic);
