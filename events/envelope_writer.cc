@@ -36,14 +36,7 @@ std::size_t write_envelope(std::string& out, const domain::RecordedEvent& e,
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-  if (domain::json_plain(s)) {
-    out += '"';
-    out += s;
-    out += '"';
-    return;
-  }
-  // Anything to escape or to check: nlohmann's own serialiser, so the bytes are canonical()'s.
-  out += canonical(nlohmann::json(std::string(s)));
+  domain::append_json_text_string(out, s);  // what canonical() writes of a string
 }
 
 void CanonicalObject::key(std::string_view k) {

@@ -22,9 +22,11 @@ void append_integer(std::string& out, Integer v) {
   out.append(buf, r.ptr);
 }
 
-void append_string(std::string& out, const std::string& s) {
+}  // namespace
+
+void append_json_text_string(std::string& out, std::string_view s) {
   if (!json_plain(s)) {
-    out += replaced(nlohmann::json(s));
+    out += replaced(nlohmann::json(std::string(s)));
     return;
   }
   out.reserve(out.size() + s.size() + 2);
@@ -32,8 +34,6 @@ void append_string(std::string& out, const std::string& s) {
   out += s;
   out.push_back('"');
 }
-
-}  // namespace
 
 #if defined(__SSE2__)
 namespace {
@@ -82,7 +82,7 @@ void append_json_text(std::string& out, const nlohmann::json& value) {
       for (const auto& [k, v] : value.get_ref<const nlohmann::json::object_t&>()) {
         if (!first) out.push_back(',');
         first = false;
-        append_string(out, k);
+        append_json_text_string(out, k);
         out.push_back(':');
         append_json_text(out, v);
       }
@@ -101,7 +101,7 @@ void append_json_text(std::string& out, const nlohmann::json& value) {
       return;
     }
     case Type::string:
-      append_string(out, value.get_ref<const std::string&>());
+      append_json_text_string(out, value.get_ref<const std::string&>());
       return;
     case Type::boolean:
       out += value.get<bool>() ? "true" : "false";

@@ -18,6 +18,9 @@ namespace parcours::domain {
 
 void append_json_text(std::string& out, const nlohmann::json& value);
 
+// Appends `s` as a JSON string, as append_json_text writes a string value.
+void append_json_text_string(std::string& out, std::string_view s);
+
 // True when every byte of `s` goes into a JSON string as it is: printable ASCII (DEL included,
 // as dump() writes it without ensure_ascii) other than '"' and '\'. Sixteen bytes at a time:
 // the strings checked are mostly long base64 (sealed identities and texts).
