@@ -61,7 +61,6 @@ std::optional<std::string> FieldReader::opt_id(const char* name) {
 
 std::string FieldReader::id(const char* name) {
   if (!field(name, true)) return {};
-  read_.pop_back();  // opt_id reads it again
   return opt_id(name).value_or("");
 }
 
