@@ -30,7 +30,6 @@ class Sha256 {
   std::string hex();
 
  private:
-  friend std::string sha256_hex(std::string_view bytes);
   struct Context;
   std::unique_ptr<Context> ctx_;
 };
