@@ -6,8 +6,6 @@
 // consumer, whose cost `bench write` shows. On a shared machine the CPU time per command moves
 // with the other load; run under callgrind (--toggle-collect='*decide_batch*'), it counts
 // the instructions of exactly this work, the same from one run to the next.
-#include <time.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +16,7 @@
 
 #include "cli/bench.h"
 #include "cli/bench_commands.h"
+#include "cli/thread_cpu.h"
 #include "common/clock.h"
 #include "processor/batch_decider.h"
 #include "processor/command_record.h"
@@ -28,12 +27,6 @@ namespace parcours::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 struct Tally {
   long accepted = 0;
@@ -71,7 +64,7 @@ std::vector<Batch> command_batches(long commands, int batch, int partitions,
                                     projections::OrgRegistry& registry,
                                     const crypto::MasterKeyRing& ring,
                                     std::vector<processor::OutRecord>& out, Tally& tally) {
-  const double t0 = thread_cpu_seconds();
+  const double t0 = this_thread_cpu_seconds();
   processor::BatchDecider decider(topics, store, cache, registry, ring, nullptr,
                                   common::now_rfc3339());
   for (std::size_t i = 0; i < batch.values.size(); ++i) {
@@ -80,12 +73,12 @@ std::vector<Batch> command_batches(long commands, int batch, int partitions,
     if (!cmd) continue;
     decider.decide(*cmd, batch.partitions[i], out, static_cast<int64_t>(i));
   }
-  const double t1 = thread_cpu_seconds();
+  const double t1 = this_thread_cpu_seconds();
   auto b = store.batch();
   decider.write_to(b);
   if (!store.commit(b).ok()) std::cerr << "bench: the store refused a batch\n";
   decider.publish(cache);
-  const double t2 = thread_cpu_seconds();
+  const double t2 = this_thread_cpu_seconds();
   tally.decide_cpu += t1 - t0;
   tally.store_cpu += t2 - t1;
 }

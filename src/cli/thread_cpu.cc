@@ -1,5 +1,6 @@
 #include "cli/thread_cpu.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -44,6 +45,12 @@ double threads_cpu_seconds(std::string_view name_prefix) {
   }
   const long hz = sysconf(_SC_CLK_TCK);
   return hz > 0 ? static_cast<double>(ticks) / static_cast<double>(hz) : 0.0;
+}
+
+double this_thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 }  // namespace parcours::cli

@@ -11,4 +11,7 @@ namespace parcours::cli {
 // counted: read it while the threads run. 0 where /proc is not there.
 double threads_cpu_seconds(std::string_view name_prefix);
 
+// User and system CPU seconds, so far, of the calling thread (to the nanosecond).
+double this_thread_cpu_seconds();
+
 }  // namespace parcours::cli

@@ -7,27 +7,20 @@
 
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <thread>
 
 namespace parcours::cli {
 namespace {
-
-// CPU seconds of the calling thread.
-double own_cpu() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
 
 TEST(ThreadCpu, CountsTheNamedThreadsOnly) {
   std::atomic<bool> spun{false};
   std::atomic<bool> done{false};
   std::thread busy([&] {
     (void)pthread_setname_np(pthread_self(), "cputest-busy");
-    const double start = own_cpu();
-    while (own_cpu() - start < 0.3) {
-      // 300 ms of CPU, however long the machine takes to give them
+    const double start = this_thread_cpu_seconds();
+    while (this_thread_cpu_seconds() - start < 0.3) {
+      // 300 ms of CPU, however long the machine takes to give them: /proc's ticks below
+      // check that this_thread_cpu_seconds counts CPU, not more
     }
     spun = true;
     while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -51,6 +44,14 @@ TEST(ThreadCpu, CountsTheNamedThreadsOnly) {
   EXPECT_EQ(none, 0.0);
   // An ended thread is not counted.
   EXPECT_EQ(threads_cpu_seconds("cputest-"), 0.0);
+}
+
+TEST(ThreadCpu, ASleepingThreadSpendsNoCpu) {
+  const double before = this_thread_cpu_seconds();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const double slept = this_thread_cpu_seconds() - before;
+  EXPECT_GE(slept, 0.0);
+  EXPECT_LT(slept, 0.05);  // wall time would read 0.2
 }
 
 }  // namespace
