@@ -1,6 +1,7 @@
 #include "domain/json_text.h"
 
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -35,6 +36,43 @@ void append_json_text_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+namespace {
+
+// True when one of the eight bytes of `x` is below 0x20, from 0x80 up, '"' or '\'. The
+// tests are the "has a byte less than n" and "has a zero byte" words of bit-twiddling: each
+// may flag a byte above a true one, never a byte when there is none, so "any" is exact.
+bool any_to_escape(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t below_space = (x - ones * 0x20) & ~x & highs;
+  return ((x & highs) | below_space | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'))) !=
+         0;
+}
+
+template <class Word>
+std::uint64_t load(const char* p) {
+  Word w;
+  std::memcpy(&w, p, sizeof w);  // one unaligned load
+  return w;
+}
+
+// A string shorter than 16 bytes as one word of its own bytes, read in place: two loads that
+// overlap when the length is not a power of two (the bytes read twice change nothing). Copying
+// it into a padded block instead costs a stalled store-to-load forward on every call.
+bool short_plain(const char* p, std::size_t n) {
+  if (n >= 8)
+    return !any_to_escape(load<std::uint64_t>(p)) && !any_to_escape(load<std::uint64_t>(p + n - 8));
+  if (n >= 4) return !any_to_escape(load<std::uint32_t>(p) | load<std::uint32_t>(p + n - 4) << 32);
+  if (n == 0) return true;
+  const auto byte = [](char c) {
+    return static_cast<std::uint64_t>(static_cast<unsigned char>(c));
+  };
+  constexpr std::uint64_t plain_filler = 0x7878787878000000;  // five 'x'
+  return !any_to_escape(byte(p[0]) | byte(p[n / 2]) << 8 | byte(p[n - 1]) << 16 | plain_filler);
+}
+
+}  // namespace
+
 #if defined(__SSE2__)
 namespace {
 // True when one of the 16 bytes at `p` is below 0x20 or from 0x80 up (as signed bytes those
@@ -49,14 +87,7 @@ bool any_to_escape(const char* p) {
 }  // namespace
 
 bool json_plain(std::string_view s) {
-  if (s.size() < 16) {
-    // Most strings are short (ids, dates, codes, member names): copied into one block filled
-    // with a plain byte, so that they too are one check.
-    char block[16];
-    std::memset(block, 'x', sizeof block);
-    std::memcpy(block, s.data(), s.size());
-    return !any_to_escape(block);
-  }
+  if (s.size() < 16) return short_plain(s.data(), s.size());  // most: ids, dates, codes, names
   const std::size_t last = s.size() - 16;
   for (std::size_t i = 0; i < last; i += 16) {
     if (any_to_escape(s.data() + i)) return false;
@@ -65,11 +96,11 @@ bool json_plain(std::string_view s) {
 }
 #else
 bool json_plain(std::string_view s) {
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+  std::size_t i = 0;
+  for (; i + 16 <= s.size(); i += 16) {
+    if (!short_plain(s.data() + i, 8) || !short_plain(s.data() + i + 8, 8)) return false;
   }
-  return true;
+  return short_plain(s.data() + i, s.size() - i);
 }
 #endif
 
