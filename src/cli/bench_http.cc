@@ -14,6 +14,7 @@
 #include "cli/bench_http_client.h"
 #include "cli/bench_http_load.h"
 #include "cli/bench_http_metrics.h"
+#include "cli/thread_cpu.h"
 
 namespace parcours::cli {
 
@@ -41,6 +42,8 @@ struct LoadResult {
   LoadStats stats;
   std::optional<MetricScrape> before;
   std::optional<MetricScrape> after;
+  MachineCpu machine_before;  // this machine's, read with the scrapes
+  MachineCpu machine_after;
 };
 
 // Runs the clients, each with a token of its own (the per-token rate limit is meant for one
@@ -61,9 +64,11 @@ LoadResult run_load(const common::Config& config, const LoadPlan& plan, HttpClie
   }
   LoadResult result;
   std::this_thread::sleep_until(plan.from);
+  result.machine_before = machine_cpu();
   result.before = scrape(metrics);
   for (auto& t : threads) t.join();
   result.after = scrape(metrics);
+  result.machine_after = machine_cpu();
   for (const auto& s : stats) result.stats.merge(s);
   return result;
 }
@@ -133,6 +138,16 @@ void print_client_figures(const LoadPlan& plan, const LoadStats& s, double secon
   print_line("read-your-writes GET", s.ryw_ms);
 }
 
+// How busy this machine was over the measured time: where the server and the broker run on
+// it too, whether the latencies were made on full cores.
+void print_machine_figures(const MachineCpu& before, const MachineCpu& after) {
+  const double total = after.total_seconds - before.total_seconds;
+  if (total <= 0) return;
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::printf("this machine, over the measured time:\n  %-30s %8.0f %% of %u cores\n", "CPU busy",
+              (after.busy_seconds - before.busy_seconds) / total * 100, cores);
+}
+
 BenchClock::duration seconds(double s) {
   return std::chrono::duration_cast<BenchClock::duration>(std::chrono::duration<double>(s));
 }
@@ -156,6 +171,7 @@ int run_and_print(const common::Config& config, const BenchOptions& o, LoadPlan&
   } else {
     std::printf("server: /metrics did not answer\n");
   }
+  print_machine_figures(r.machine_before, r.machine_after);
   const long errors = print_errors(r.stats);
   return errors == 0 && r.stats.behind == 0 ? 0 : 1;
 }

@@ -143,6 +143,13 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
                 "");
   print_latency("read waiting for its access log", before, after, "parcours_access_log_ack_seconds",
                 "");
+  // The server's CPU is a steadier figure than its tail latencies on a shared machine.
+  const double cpu = metric_delta(before, after, "process_cpu_seconds_total");
+  const double commands = metric_delta(before, after, "parcours_command_seconds_count");
+  if (cpu > 0 && commands > 0) {
+    std::printf("  %-30s %8.2f s, %.0f us per command (its read included)\n", "server CPU", cpu,
+                cpu / commands * 1e6);
+  }
 }
 
 }  // namespace parcours::cli

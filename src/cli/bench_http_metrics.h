@@ -28,7 +28,8 @@ double bucket_quantile(const MetricScrape& before, const MetricScrape& after,
                        const std::string& histogram, const std::string& label, double q);
 
 // Prints the server's figures between the scrapes: transactions (mean commit time, mean
-// commands each), the commands and read routes, and commands from intake to reply.
+// commands each), the commands and read routes, commands from intake to reply, and the server's
+// CPU per command (process_cpu_seconds_total).
 void print_server_figures(const MetricScrape& before, const MetricScrape& after);
 
 }  // namespace parcours::cli

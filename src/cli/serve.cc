@@ -17,6 +17,7 @@
 #include "api/business_probe.h"
 #include "cli/topic_specs.h"
 #include "common/log.h"
+#include "common/process_metrics.h"
 #include "http/server.h"
 #include "kafka/client_stats.h"
 #include "processor/failpoints.h"
@@ -128,6 +129,7 @@ int serve(common::Config config) {
   store::RocksDbMetrics store_metrics;
   store_metrics.add("processor", processor_store->db());
   store_metrics.add("views", views->db());
+  common::ProcessMetrics process_metrics;
 
   projections::OrgRegistry registry(kafka, config.org_events_topic(), config.small_partitions);
   // Retried for 30 s: brokers may learn of topics just created a moment after the controllers.
@@ -246,7 +248,7 @@ int serve(common::Config config) {
   deps.waiters = &waiters;
   deps.keys = &*ring;
   deps.probe = &api_probe;
-  deps.collectables = {&store_metrics};
+  deps.collectables = {&store_metrics, &process_metrics};
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
   deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
   deps.ready = [&] {

@@ -3,33 +3,32 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
+
+#include "common/process_metrics.h"
 
 namespace parcours::cli {
 
 namespace {
 
-// utime + stime of one thread, in clock ticks: fields 14 and 15 of its stat, counted after the
-// parenthesised name (which may hold spaces).
+// utime + stime of one thread, in clock ticks: fields 14 and 15 of its stat.
 long thread_ticks(const std::filesystem::path& task) {
   std::ifstream in(task / "stat");
   std::string line;
   if (!std::getline(in, line)) return 0;
-  const auto close = line.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(line.substr(close + 2));
-  std::string field;
-  long utime = 0;
-  long stime = 0;
-  // After the name: state is field 3; utime is field 14, stime 15.
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i == 14) utime = std::stol(field);
-    if (i == 15) stime = std::stol(field);
+  long ticks = 0;
+  for (int field : {14, 15}) {
+    const auto text = common::proc_stat_field(line, field);
+    long v = 0;
+    if (!text || std::from_chars(text->data(), text->data() + text->size(), v).ec != std::errc{}) {
+      return 0;
+    }
+    ticks += v;
   }
-  return utime + stime;
+  return ticks;
 }
 
 }  // namespace
@@ -45,6 +44,24 @@ double threads_cpu_seconds(std::string_view name_prefix) {
   }
   const long hz = sysconf(_SC_CLK_TCK);
   return hz > 0 ? static_cast<double>(ticks) / static_cast<double>(hz) : 0.0;
+}
+
+MachineCpu machine_cpu() {
+  // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in clock ticks;
+  // guest time is already counted in user and nice.
+  std::ifstream in("/proc/stat");
+  std::string label;
+  double ticks[8] = {};
+  if (!(in >> label) || label != "cpu") return {};
+  for (double& t : ticks) {
+    if (!(in >> t)) return {};
+  }
+  const long hz = sysconf(_SC_CLK_TCK);
+  if (hz <= 0) return {};
+  double total = 0;
+  for (double t : ticks) total += t;
+  const double idle = ticks[3] + ticks[4];
+  return {(total - idle) / static_cast<double>(hz), total / static_cast<double>(hz)};
 }
 
 double this_thread_cpu_seconds() {

@@ -14,4 +14,12 @@ double threads_cpu_seconds(std::string_view name_prefix);
 // User and system CPU seconds, so far, of the calling thread (to the nanosecond).
 double this_thread_cpu_seconds();
 
+// The machine's CPU time so far, all cores together, from the first line of /proc/stat: the
+// time busy (anything but idle and waiting for I/O) and in all. Zeros where /proc is not there.
+struct MachineCpu {
+  double busy_seconds = 0;
+  double total_seconds = 0;
+};
+MachineCpu machine_cpu();
+
 }  // namespace parcours::cli
