@@ -7,7 +7,7 @@ from common import ROOT
 
 DASHBOARD = json.loads((ROOT / "deploy/grafana/parcours.json").read_text())
 TECHNICAL = {"Service", "Commands", "Transactions", "Read models", "HTTP", "RocksDB",
-             "Kafka clients"}
+             "Kafka clients", "Process"}
 BUSINESS = {"PASS IAE and candidatures", "Exits and refusals (current year)"}
 
 
