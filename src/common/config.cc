@@ -72,7 +72,7 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();
   app.add_option("--processors", processors,
-                 "command processors of the instance, each a group member (0: one per core)")
+                 "command processors of the instance, each a group member (0: one per usable core)")
       ->envname("PARCOURS_PROCESSORS")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();

@@ -45,6 +45,7 @@ struct Config {
   int batch_linger_ms = 2;  // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
   int processors = 0;       // PARCOURS_PROCESSORS: command processors of the instance, each with a
                             // disjoint share of its partitions (decision 24); 0 = one per core
+                            // it may use (common/cpus.h), at most one per partition
   int reply_timeout_ms = 10000;    // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
   int min_version_wait_ms = 5000;  // PARCOURS_MIN_VERSION_WAIT_MS: bound of ?min_version waits
   int session_timeout_ms = 10000;  // PARCOURS_SESSION_TIMEOUT_MS: the processors' group session:

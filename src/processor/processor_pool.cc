@@ -7,10 +7,12 @@
 #include <mutex>
 #include <thread>
 
+#include "common/cpus.h"
+
 namespace parcours::processor {
 
-int ProcessorPool::default_count() {
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+int ProcessorPool::default_count(int partitions) {
+  return std::clamp(common::usable_cpus(), 1, std::max(1, partitions));
 }
 
 ProcessorOptions ProcessorPool::options_of(const ProcessorOptions& base, int index, int count) {
@@ -30,7 +32,7 @@ ProcessorPool::ProcessorPool(int count, const ProcessorOptions& options,
                              const kafka::KafkaSettings& settings, ProcessorStore& store,
                              projections::OrgRegistry& registry, const crypto::MasterKeyRing& keys,
                              ProcessorProbe* probe) {
-  if (count < 1) count = default_count();
+  if (count < 1) count = default_count(options.topics.partitions);
   for (int i = 0; i < count; ++i) {
     ProcessorStore* handle = &store;
     if (i > 0) {

@@ -1,6 +1,7 @@
 // The command processors of one instance (ARCHITECTURE §8, decision 24).
 //
-// An instance runs `count` processors, one thread each (default: one per core). Each is a
+// An instance runs `count` processors, one thread each (default: one per core the instance may
+// use, common::usable_cpus, and no more than there are commands partitions). Each is a
 // member of the processors' consumer group of its own, so the group gives each a disjoint set
 // of the commands partitions; each has its own transactional producer (KIP-447: one producer
 // per thread commits the offsets of its partitions), its own batches, cache and WriteBatches.
@@ -32,7 +33,7 @@ inline constexpr char kProcessorThreadPrefix[] = "parcours-proc";
 
 class ProcessorPool {
  public:
-  // `count` < 1: one processor per core.
+  // `count` < 1: default_count(options.topics.partitions).
   ProcessorPool(int count, const ProcessorOptions& options, const kafka::KafkaSettings& settings,
                 ProcessorStore& store, projections::OrgRegistry& registry,
                 const crypto::MasterKeyRing& keys, ProcessorProbe* probe);
@@ -51,7 +52,9 @@ class ProcessorPool {
 
   // The options of processor `index` of an instance whose processor 0 has `base`.
   static ProcessorOptions options_of(const ProcessorOptions& base, int index, int count);
-  static int default_count();
+  // One per core the process may use (its affinity, bounded by its cgroup's CPU quota), at
+  // most one per commands partition: a processor beyond that would own none.
+  static int default_count(int partitions);
 
  private:
   std::vector<std::unique_ptr<ProcessorStore>> stores_;  // handles of processors 1..n-1

@@ -1,6 +1,8 @@
 // The identities of an instance's processors (processor/processor_pool.h, decision 24).
 #include "processor/processor_pool.h"
 
+#include "common/cpus.h"
+
 #include <gtest/gtest.h>
 
 namespace parcours::processor {
@@ -36,8 +38,12 @@ TEST(ProcessorPoolTest, TheCacheIsSharedOutNotMultiplied) {
   EXPECT_EQ(ProcessorPool::options_of(base(), 1, 4).cache_entries, 25000u);
 }
 
-TEST(ProcessorPoolTest, DefaultIsOnePerCore) {
-  EXPECT_GE(ProcessorPool::default_count(), 1);
+TEST(ProcessorPoolTest, DefaultIsOnePerUsableCoreAndNoMoreThanThePartitions) {
+  EXPECT_EQ(ProcessorPool::default_count(1024), common::usable_cpus());
+  // A processor beyond the partitions would own none.
+  EXPECT_EQ(ProcessorPool::default_count(1), 1);
+  EXPECT_EQ(ProcessorPool::default_count(0), 1);
+  EXPECT_EQ(ProcessorPool::default_count(2), std::min(2, common::usable_cpus()));
 }
 
 }  // namespace
