@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "events/envelope.h"
 
 namespace parcours::api {
@@ -54,6 +55,7 @@ std::string AccessLog::start() {
     common::log_warn("access log topic not known yet", {{"error", s.message}});
   }
   thread_ = std::thread([this] {
+    common::name_this_thread("parcours-acclog");
     while (!stop_.load()) {
       producer_->poll(50);
       expire();

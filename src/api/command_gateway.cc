@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "kafka/topic_reader.h"
 
 namespace parcours::api {
@@ -79,7 +80,10 @@ std::string CommandGateway::start() {
                                   {"fetch.wait.max.ms", std::to_string(kafka::kFetchWaitNoEndMs)}});
   if (!replies_) return "replies reader: " + error;
   healthy_ = true;
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    common::name_this_thread("parcours-replies");
+    loop();
+  });
   return {};
 }
 

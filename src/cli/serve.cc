@@ -18,6 +18,7 @@
 #include "cli/topic_specs.h"
 #include "common/log.h"
 #include "common/process_metrics.h"
+#include "common/thread_name.h"
 #include "http/server.h"
 #include "kafka/client_stats.h"
 #include "processor/failpoints.h"
@@ -184,6 +185,7 @@ int serve(common::Config config) {
   std::atomic<bool> stop_timers{false};
   std::atomic<int> exit_code{0};
   std::thread processor_thread([&] {
+    common::name_this_thread("parcours-pool");
     if (auto e = processor.run(stop_processor); !e.empty()) {
       common::log_error("command processor stopped", {{"error", e}});
       exit_code = 2;
@@ -197,11 +199,18 @@ int serve(common::Config config) {
       kill(getpid(), SIGTERM);
     }
   };
-  std::thread projector_thread([&] { run_projector(projector, "journeys"); });
-  std::thread access_projector_thread([&] { run_projector(access_projector, "access log"); });
+  std::thread projector_thread([&] {
+    common::name_this_thread("parcours-proj");
+    run_projector(projector, "journeys");
+  });
+  std::thread access_projector_thread([&] {
+    common::name_this_thread("parcours-accproj");
+    run_projector(access_projector, "access log");
+  });
   // The business gauges: a scan of the indexes, on a thread of its own so that a long scan
   // delays neither requests nor the timers below.
   std::thread gauges([&] {
+    common::name_this_thread("parcours-gauges");
     auto last = std::chrono::steady_clock::time_point{};
     while (!stop_timers.load()) {
       if (projector.caught_up() && std::chrono::steady_clock::now() - last >
@@ -221,6 +230,7 @@ int serve(common::Config config) {
     }
   });
   std::thread timers([&] {
+    common::name_this_thread("parcours-timers");
     auto last_sync = std::chrono::steady_clock::now();
     while (!stop_timers.load()) {
       waiters.expire(std::chrono::steady_clock::now());

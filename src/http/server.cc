@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/thread_name.h"
 #include "http/detail/boost.h"
 #include "http/detail/connection.h"
 #include "http/detail/server_state.h"
@@ -109,7 +110,10 @@ bool Server::Impl::start(std::string* error) {
   net::post(acceptor.get_executor(), [this] { accept(); });
   threads.reserve(static_cast<std::size_t>(state->options.threads));
   for (int i = 0; i < state->options.threads; ++i) {
-    threads.emplace_back([this] { ioc.run(); });
+    threads.emplace_back([this] {
+      common::name_this_thread("parcours-http");
+      ioc.run();
+    });
   }
   return true;
 }

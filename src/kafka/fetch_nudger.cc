@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/thread_name.h"
+
 namespace parcours::kafka {
 
 namespace {
@@ -70,6 +72,7 @@ long FetchNudger::nudges() const {
 }
 
 void FetchNudger::loop() {
+  common::name_this_thread("parcours-nudger");
   std::size_t next = 0;
   std::unique_lock lock(mu_);
   while (true) {

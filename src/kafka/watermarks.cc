@@ -8,6 +8,7 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace parcours::kafka {
 
@@ -58,6 +59,7 @@ KafkaStatus ask(RdKafka::KafkaConsumer& handle, const WatermarkQuery::Partitions
 }  // namespace
 
 void WatermarkQuery::serve(std::shared_ptr<Worker> w) {
+  common::name_this_thread("parcours-offsets");
   std::unique_lock lock(w->mu);
   for (;;) {
     w->cv.wait(lock, [&] { return w->has_request || w->stop; });

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace parcours::processor {
 
@@ -23,6 +24,7 @@ bool DeadlineScan::start(domain::Date day, std::set<int32_t> owned, bool force) 
   if (thread_.joinable()) thread_.join();  // the last scan, finished
   busy_.store(true);
   thread_ = std::thread([this, day, owned = std::move(owned), force] {
+    common::name_this_thread("parcours-dscan");
     scan(day, owned, force);
     busy_.store(false);
   });

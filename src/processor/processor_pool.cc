@@ -1,13 +1,12 @@
 #include "processor/processor_pool.h"
 
-#include <pthread.h>
-
 #include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
 
 #include "common/cpus.h"
+#include "common/thread_name.h"
 
 namespace parcours::processor {
 
@@ -51,9 +50,7 @@ std::string ProcessorPool::run(const std::atomic<bool>& stop) {
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < processors_.size(); ++i) {
     threads.emplace_back([&, i, processor = processors_[i].get()] {
-      // Named for `top -H` and /proc/<pid>/task/*/comm (15 bytes at most).
-      const std::string name = kProcessorThreadPrefix + std::to_string(i);
-      (void)pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
+      common::name_this_thread(kProcessorThreadPrefix + std::to_string(i));
       const std::string e = processor->run(stop_all);
       if (e.empty()) return;
       std::lock_guard lock(mu);
