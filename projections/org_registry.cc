@@ -40,8 +40,10 @@ kafka::KafkaStatus OrgRegistry::sync_once(int timeout_ms) {
     std::string error;
     // Unnamed, so without statistics: the reader is polled only when organisation events
     // arrive, and librdkafka would keep every document until then (kafka_settings.h).
-    reader_ =
-        kafka::TopicReader::create(settings_, starts, &error, {{"group.id", "parcours-registry"}});
+    reader_ = kafka::TopicReader::create(
+        settings_, starts, &error,
+        {{"group.id", "parcours-registry"},
+         {"fetch.wait.max.ms", std::to_string(kafka::kFetchWaitRegistryMs)}});
     if (!reader_) return {kafka::Failure::fatal, error};
   }
   std::map<std::pair<std::string, int32_t>, int64_t> ends;

@@ -52,6 +52,11 @@ inline constexpr int kFetchWaitNoEndMs = 500;
 // projector, whose readiness waits for it): 100 ms more to start, ten times fewer empty
 // fetches for good.
 inline constexpr int kFetchWaitLiveReaderMs = 100;
+// fetch.wait.max.ms of the organisation registry's reader (projections/org_registry.h): it is
+// fetched from all the time and looks for the end before every batch, which is at once while no
+// organisation changes (its end is already known). The first batch after a change waits up to
+// this long for the end to be reported.
+inline constexpr int kFetchWaitRegistryMs = 100;
 
 // Builds the configuration of a client. `extra` is applied before the pass-through.
 // Returns nullptr and sets *error if a property is unknown or invalid, or if the
