@@ -143,9 +143,8 @@ void print_client_figures(const LoadPlan& plan, const LoadStats& s, double secon
 void print_machine_figures(const MachineCpu& before, const MachineCpu& after) {
   const double total = after.total_seconds - before.total_seconds;
   if (total <= 0) return;
-  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::printf("this machine, over the measured time:\n  %-30s %8.0f %% of %u cores\n", "CPU busy",
-              (after.busy_seconds - before.busy_seconds) / total * 100, cores);
+  std::printf("this machine, over the measured time:\n  %-30s %8.0f %% of %ld cores\n", "CPU busy",
+              (after.busy_seconds - before.busy_seconds) / total * 100, machine_cores());
 }
 
 BenchClock::duration seconds(double s) {

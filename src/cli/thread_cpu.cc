@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +63,10 @@ MachineCpu machine_cpu() {
   for (double t : ticks) total += t;
   const double idle = ticks[3] + ticks[4];
   return {(total - idle) / static_cast<double>(hz), total / static_cast<double>(hz)};
+}
+
+long machine_cores() {
+  return std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 double this_thread_cpu_seconds() {

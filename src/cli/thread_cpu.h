@@ -21,5 +21,7 @@ struct MachineCpu {
   double total_seconds = 0;
 };
 MachineCpu machine_cpu();
+// The machine's online CPUs, those machine_cpu() adds up (at least 1).
+long machine_cores();
 
 }  // namespace parcours::cli

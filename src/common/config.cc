@@ -4,8 +4,8 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+
+#include "common/files.h"
 
 namespace parcours::common {
 
@@ -13,10 +13,7 @@ namespace {
 std::string read_secret_file(const char* env) {
   const char* path = std::getenv(env);
   if (!path || !*path) return {};
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
+  std::string s = read_whole_file(path).value_or("");
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
   return s;
 }

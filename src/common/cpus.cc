@@ -5,22 +5,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
+
+#include "common/files.h"
 
 namespace parcours::common {
 
 namespace {
-
-std::optional<std::string> read_text(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t')) {
@@ -55,19 +47,19 @@ int affinity_cpus() {
 // The process's own cgroup first; the mount's root next, which is the container's own cgroup
 // when the container does not see its path under the mount (cgroup v1 without a namespace).
 std::optional<double> cgroup_quota() {
-  const auto self = read_text("/proc/self/cgroup");
+  const auto self = read_whole_file("/proc/self/cgroup");
   if (!self) return std::nullopt;
   if (const auto path = cgroup_path(*self, "")) {
     for (const std::string& dir :
          {"/sys/fs/cgroup" + std::string(*path), std::string("/sys/fs/cgroup")}) {
-      if (const auto text = read_text(dir + "/cpu.max")) return cpu_max_quota(*text);
+      if (const auto text = read_whole_file(dir + "/cpu.max")) return cpu_max_quota(*text);
     }
   }
   if (const auto path = cgroup_path(*self, "cpu")) {
     for (const std::string_view mount : {"/sys/fs/cgroup/cpu", "/sys/fs/cgroup/cpu,cpuacct"}) {
       for (const std::string& dir : {std::string(mount) + std::string(*path), std::string(mount)}) {
-        const auto quota = read_text(dir + "/cpu.cfs_quota_us");
-        const auto period = read_text(dir + "/cpu.cfs_period_us");
+        const auto quota = read_whole_file(dir + "/cpu.cfs_quota_us");
+        const auto period = read_whole_file(dir + "/cpu.cfs_period_us");
         if (quota && period) return cfs_quota(*quota, *period);
       }
     }

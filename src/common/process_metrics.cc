@@ -5,21 +5,14 @@
 
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
+
+#include "common/files.h"
 
 namespace parcours::common {
 
 namespace {
-
-std::optional<std::string> read_text(const char* path) {
-  std::ifstream in(path);
-  if (!in) return std::nullopt;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::optional<double> number(std::string_view text) {
   double v = 0;
@@ -37,7 +30,7 @@ std::optional<double> cpu_seconds() {
 
 // /proc/self/statm: "size resident shared text lib data dt", in pages.
 std::optional<double> statm_bytes(int field) {
-  const auto text = read_text("/proc/self/statm");
+  const auto text = read_whole_file("/proc/self/statm");
   if (!text) return std::nullopt;
   std::istringstream in(*text);
   double pages = 0;
@@ -66,7 +59,7 @@ std::optional<double> max_fds() {
 }
 
 std::optional<double> stat_number(int field) {
-  const auto text = read_text("/proc/self/stat");
+  const auto text = read_whole_file("/proc/self/stat");
   if (!text) return std::nullopt;
   const auto v = proc_stat_field(*text, field);
   return v ? number(*v) : std::nullopt;
@@ -75,7 +68,7 @@ std::optional<double> stat_number(int field) {
 std::optional<double> start_time_seconds() {
   // Field 22: the start in clock ticks after the boot, whose time /proc/stat gives.
   const auto ticks = stat_number(22);
-  const auto stat = read_text("/proc/stat");
+  const auto stat = read_whole_file("/proc/stat");
   if (!ticks || !stat) return std::nullopt;
   const auto at = stat->find("\nbtime ");
   if (at == std::string::npos) return std::nullopt;
