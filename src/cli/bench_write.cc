@@ -1,4 +1,5 @@
 #include <librdkafka/rdkafkacpp.h>
+#include <prometheus/registry.h>
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +23,7 @@
 #include "kafka/topic_reader.h"
 #include "kafka/transactional_producer.h"
 #include "processor/processor_pool.h"
+#include "processor/processor_probe.h"
 
 namespace parcours::cli {
 
@@ -81,6 +83,39 @@ double raw_transactions(const kafka::KafkaSettings& k, const std::string& topic,
   return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The processors' time per transaction, from their probe's histograms: where a batch's time
+// goes between two polls (the rest of a processor's time is waiting for commands).
+void print_phases(prometheus::Registry& metrics, long batches) {
+  std::map<std::string, double> seconds;
+  for (const auto& family : metrics.Collect()) {
+    for (const auto& m : family.metric) {
+      if (family.type != prometheus::MetricType::Histogram) continue;
+      std::string name = family.name;
+      for (const auto& l : m.label) name = l.value;
+      seconds[name] += m.histogram.sample_sum;
+    }
+  }
+  if (batches <= 0) return;
+  const auto ms = [&](const char* name) { return seconds[name] * 1000 / batches; };
+  std::printf("  per transaction   decide %.1f ms (registry sync %.1f), then produce and commit "
+              "%.1f ms, store %.1f ms; offsets sent in %.1f ms beside them\n",
+              ms("decide"), ms("registry_sync"), ms("parcours_transaction_commit_seconds"),
+              ms("store"), ms("send_offsets"));
+}
+
+// The machine's CPU per item over a phase, and how busy its cores were: on a machine whose
+// other load moves the rates, the steadier figure (the broker runs here too).
+struct MachineShare {
+  double us_per_item = 0;
+  double busy_percent = 0;
+};
+MachineShare machine_share(const MachineCpu& before, const MachineCpu& after, long items) {
+  const double busy = after.busy_seconds - before.busy_seconds;
+  const double total = after.total_seconds - before.total_seconds;
+  if (items <= 0 || total <= 0) return {};
+  return {busy * 1e6 / static_cast<double>(items), busy / total * 100};
+}
+
 }  // namespace
 
 int bench_write(common::Config config, const BenchOptions& options) {
@@ -132,7 +167,9 @@ int bench_write(common::Config config, const BenchOptions& options) {
   popts.batch_max = options.batch;
   popts.batch_linger_ms = config.batch_linger_ms;
   popts.keys_partitions = config.small_partitions;
-  processor::ProcessorPool processor(config.processors, popts, k, *store, registry, ring, nullptr);
+  prometheus::Registry metrics;
+  processor::ProcessorProbe probe(metrics);
+  processor::ProcessorPool processor(config.processors, popts, k, *store, registry, ring, &probe);
   std::cout << "processors: " << processor.size() << "\n";
   std::atomic<bool> stop{false};
   std::thread worker([&] {
@@ -230,6 +267,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
     for (auto& c : journey_commands(j, ring)) commands.push_back(encoded(c));
   }
   const double cpu_before = threads_cpu_seconds(processor::kProcessorThreadPrefix);
+  const MachineCpu machine_before = machine_cpu();
   const auto start = Clock::now();
   for (std::size_t i = 0; i < commands.size(); ++i) {
     const Encoded& c = commands[i];
@@ -249,6 +287,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
   const long batches = processor.batches() - batches_before;
   // Read while the processors' threads still run.
   const double processor_cpu = threads_cpu_seconds(processor::kProcessorThreadPrefix) - cpu_before;
+  const MachineShare path = machine_share(machine_before, machine_cpu(), ok);
   stop = true;
   worker.join();
 
@@ -264,6 +303,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
   std::printf("  processors' CPU   %.1f us per command (threads %s*, %.2f s)\n",
               ok > 0 ? processor_cpu * 1e6 / static_cast<double>(ok) : 0.0,
               processor::kProcessorThreadPrefix, processor_cpu);
+  print_phases(metrics, batches);
 
   // The raw limit: bare librdkafka transactions of the same size, the same number of events,
   // each the size of a real event.
@@ -279,11 +319,17 @@ int bench_write(common::Config config, const BenchOptions& options) {
   sample.ruleset = "iae-2021-09-03";
   sample.data = {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}};
   const std::string value = events::seal(sample, events::kJourneySource).dump();
+  const MachineCpu raw_before = machine_cpu();
   const double raw = raw_transactions(k, raw_topic, config.partitions, total, avg_batch, value);
+  const MachineShare bare = machine_share(raw_before, machine_cpu(), total);
   std::printf("  raw limit         %.0f events/s (bare transactions of %ld, %zu-byte events)\n",
               raw, avg_batch, value.size());
   std::printf("  ratio             %.2f (commands/s over raw events/s)\n",
               raw > 0 ? rate / raw : 0.0);
+  std::printf("  machine CPU       %.1f us per command (%.0f %% of %ld cores busy), raw %.1f us "
+              "per event (%.0f %% busy): ratio %.2f\n",
+              path.us_per_item, path.busy_percent, machine_cores(), bare.us_per_item,
+              bare.busy_percent, path.us_per_item > 0 ? bare.us_per_item / path.us_per_item : 0.0);
   delete_at_exit.run = cleanup;
   return ok == total ? 0 : 1;
 }

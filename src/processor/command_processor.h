@@ -8,7 +8,8 @@
 //   1. begin its transaction and send the consumed command offsets to it (with the group
 //      metadata) on a thread of their own (transaction.h); meanwhile sync the organisation
 //      registry to the end of org-events and decide every command against the journey's state
-//      and the batch's overlay (BatchDecider);
+//      and the batch's overlay (BatchDecider), producing each command's records as soon as it
+//      is decided;
 //   2. in that ONE Kafka transaction: the events, the keys, one reply per command, then commit;
 //   3. after commit: ONE WriteBatch with states, idempotency entries, keys, PASS counters and the
 //      applied events offsets.
@@ -127,9 +128,10 @@ class CommandProcessor {
   Step decide_and_commit(const std::vector<const RdKafka::Message*>& messages,
                          const AttemptRecords& before, const AttemptRecords& after,
                          const AttemptRecords& on_failure);
-  // Decodes and decides every command of the batch, in order, into `out`.
-  void decide_all(const std::vector<const RdKafka::Message*>& messages, BatchDecider& decider,
-                  std::vector<OutRecord>& out);
+  // Decodes and decides every command of the batch, in order, and produces each one's records
+  // into the transaction as soon as it is decided; a failed produce stops it.
+  kafka::KafkaStatus decide_all(const std::vector<const RdKafka::Message*>& messages,
+                                BatchDecider& decider, OpenTransaction& transaction);
   // After the commit: the batch's ONE WriteBatch (step 3), then the cache.
   Step store_batch(BatchDecider& decider, const AttemptRecords& after);
   Step quarantine_one(const RdKafka::Message& m, const GuardPlan::Single& single);
@@ -139,8 +141,8 @@ class CommandProcessor {
                                         const std::vector<HeadedRecord>& headed,
                                         const std::map<int32_t, int64_t>& consumed,
                                         double* seconds);
-  // Ends a transaction that produced nothing (a batch put back or failed before its records);
-  // with no messages, the caller rewinds.
+  // Ends a transaction that is not to commit (a batch put back, or failed while decided); with
+  // no messages, the caller rewinds.
   Step give_up(OpenTransaction& transaction, const AttemptRecords& restore,
                const std::vector<const RdKafka::Message*>& messages);
   Step transaction_failed(const kafka::KafkaStatus& s, const AttemptRecords& restore,

@@ -19,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 constexpr int kRegistrySyncMs = 5000;
 // A batch slower than this is logged with where its time went.
 constexpr double kSlowBatchSeconds = 2.0;
+constexpr std::size_t kProduceChunk = 512;
 
 std::string_view value_of(const RdKafka::Message& m) {
   return {static_cast<const char*>(m.payload()), m.payload() ? m.len() : 0};
@@ -128,18 +129,22 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   }
   BatchDecider decider(options_.topics, store_, cache_, registry_, keys_, probe_,
                        common::now_rfc3339());
-  std::vector<OutRecord> out;
   const auto deciding = Clock::now();
-  decide_all(messages, decider, out);
+  const kafka::KafkaStatus produced = decide_all(messages, decider, transaction);
   const double decide_seconds = std::chrono::duration<double>(Clock::now() - deciding).count();
   if (auto f = store_.take_read_failure(); !f.ok()) {
-    // Something was decided from a read that failed: nothing of it may be produced.
+    // Something was decided from a read that failed: the transaction never commits (its
+    // records, if some were produced, are aborted with the producer by give_up).
     give_up(transaction, {}, {});
     if (!write_attempts(on_failure, &failure)) return store_failed(failure, "attempt records");
     return store_failed(f, "deciding a batch");
   }
+  if (!produced.ok()) {
+    transaction.drop();
+    return transaction_failed(produced, on_failure, messages);
+  }
 
-  const kafka::KafkaStatus s = transaction.commit(out, {}, kCommitTimeoutMs, &phases_);
+  const kafka::KafkaStatus s = transaction.commit({}, {}, kCommitTimeoutMs, &phases_);
   if (!s.ok()) return transaction_failed(s, on_failure, messages);
   if (after_commit_hook) after_commit_hook();
   const auto storing = Clock::now();
@@ -165,8 +170,10 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   return Step::done;
 }
 
-void CommandProcessor::decide_all(const std::vector<const RdKafka::Message*>& messages,
-                                  BatchDecider& decider, std::vector<OutRecord>& out) {
+kafka::KafkaStatus CommandProcessor::decide_all(
+    const std::vector<const RdKafka::Message*>& messages, BatchDecider& decider,
+    OpenTransaction& transaction) {
+  std::vector<OutRecord> out;
   for (const auto* m : messages) {
     if (before_decide_hook) before_decide_hook(value_of(*m));
     std::string error;
@@ -180,7 +187,13 @@ void CommandProcessor::decide_all(const std::vector<const RdKafka::Message*>& me
       continue;
     }
     decider.decide(*cmd, m->partition(), out, m->offset());
+    // Each command's records leave as soon as it is decided: librdkafka sends them while
+    // the rest of the batch is decided, and the commit waits for the last ones only.
+    if (out.size() < kProduceChunk) continue;
+    if (auto s = transaction.produce(out); !s.ok()) return s;
+    out.clear();
   }
+  return transaction.produce(out);
 }
 
 CommandProcessor::Step CommandProcessor::store_batch(BatchDecider& decider,
@@ -206,8 +219,9 @@ CommandProcessor::Step CommandProcessor::store_batch(BatchDecider& decider,
 CommandProcessor::Step CommandProcessor::give_up(
     OpenTransaction& transaction, const AttemptRecords& restore,
     const std::vector<const RdKafka::Message*>& messages) {
-  // Nothing was produced: aborting on the same producer is safe. A producer that cannot
-  // (its offsets failed, or the abort did) is re-created; nothing of the batch committed.
+  // With nothing produced, aborting on the same producer is safe. A producer that cannot (its
+  // offsets failed, the abort did, or records were produced: OpenTransaction::abandon) is
+  // re-created; nothing of the batch committed.
   if (const auto s = transaction.abandon(); !s.ok()) {
     return transaction_failed(s, restore, messages);
   }

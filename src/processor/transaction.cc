@@ -56,23 +56,35 @@ kafka::KafkaStatus OpenTransaction::wait_for_offsets(TransactionPhases* phases) 
   return s;
 }
 
+kafka::KafkaStatus OpenTransaction::produce(const std::vector<OutRecord>& records) {
+  if (!begun_.ok()) return begun_;
+  const auto t = Clock::now();
+  kafka::KafkaStatus s;
+  for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
+    const auto& r = records[i];
+    produced_ = true;
+    s = producer_.produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
+  }
+  produce_seconds_ += since(t);
+  return s;
+}
+
 kafka::KafkaStatus OpenTransaction::commit(const std::vector<OutRecord>& records,
                                            const std::vector<HeadedRecord>& headed,
                                            int commit_timeout_ms, TransactionPhases* phases) {
   ended_ = true;
   *phases = {};
-  kafka::KafkaStatus s = wait_for_offsets(phases);
-  auto t = Clock::now();
-  for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {
-    const auto& r = records[i];
-    s = producer_.produce(r.topic, r.partition, r.key, r.value ? &*r.value : nullptr);
-  }
+  kafka::KafkaStatus s = produce(records);
+  const auto t0 = Clock::now();
   for (std::size_t i = 0; s.ok() && i < headed.size(); ++i) {
     const auto& r = headed[i];
+    produced_ = true;
     s = producer_.produce(r.topic, r.partition, r.key, &r.value, r.headers);
   }
-  phases->produce = since(t);
-  t = Clock::now();
+  produce_seconds_ += since(t0);
+  phases->produce = produce_seconds_;
+  if (const auto o = wait_for_offsets(phases); s.ok()) s = o;
+  const auto t = Clock::now();
   if (s.ok()) {
     phases->commit_requested = true;
     s = producer_.commit(commit_timeout_ms);
@@ -82,10 +94,19 @@ kafka::KafkaStatus OpenTransaction::commit(const std::vector<OutRecord>& records
 }
 
 kafka::KafkaStatus OpenTransaction::abandon(int timeout_ms) {
+  if (produced_) return drop();
   ended_ = true;
   TransactionPhases unused;
   if (const auto s = wait_for_offsets(&unused); !s.ok()) return s;
   return producer_.abort(timeout_ms);
+}
+
+kafka::KafkaStatus OpenTransaction::drop() {
+  ended_ = true;
+  TransactionPhases unused;
+  (void)wait_for_offsets(&unused);
+  return {kafka::Failure::abortable,
+          "a transaction with records produced is given up: the producer is re-created"};
 }
 
 kafka::KafkaStatus write_batch(kafka::TransactionalProducer& producer,

@@ -77,8 +77,8 @@ class ConsumedOffsets {
 };
 
 // A batch's transaction from begin() to its end. The producer, `offsets` and `group` must
-// outlive it. Exactly one of commit() or abandon() ends it; the destructor abandons a
-// transaction that neither ended (a path that forgot would otherwise leave it open, and the
+// outlive it. Exactly one of commit(), abandon() or drop() ends it; the destructor abandons
+// a transaction that none ended (a path that forgot would otherwise leave it open, and the
 // next begin() would fail).
 class OpenTransaction {
  public:
@@ -91,8 +91,16 @@ class OpenTransaction {
   OpenTransaction(const OpenTransaction&) = delete;
   OpenTransaction& operator=(const OpenTransaction&) = delete;
 
-  // Waits for the offsets, then produces the records and commits. *phases says where the
-  // time went and whether commit() was asked for.
+  // Enqueues records while the batch is still being decided, so that librdkafka sends them
+  // meanwhile and the commit waits only for the last ones. The offsets may still be on their
+  // way: records and offsets are one transaction in whatever order they reach the broker.
+  kafka::KafkaStatus produce(const std::vector<OutRecord>& records);
+  // True once a record was enqueued: the transaction can then no longer be aborted on this
+  // producer (recovery_for), only dropped with it.
+  bool produced() const { return produced_; }
+
+  // Produces the records, waits for the offsets and commits. *phases says where the time went
+  // and whether commit() was asked for.
   kafka::KafkaStatus commit(const std::vector<OutRecord>& records,
                             const std::vector<HeadedRecord>& headed, int commit_timeout_ms,
                             TransactionPhases* phases);
@@ -100,6 +108,10 @@ class OpenTransaction {
   // Unlike an abort after records (recovery_for), this leaves the producer usable. A failure
   // (the offsets' own included) means the producer must be re-created.
   kafka::KafkaStatus abandon(int timeout_ms = kCommitTimeoutMs);
+  // Ends a transaction whose records were produced without committing it: waits for the
+  // offsets' thread, which uses the producer, and returns the failure that has the caller
+  // re-create the producer; the new one's init_transactions aborts the transaction.
+  kafka::KafkaStatus drop();
 
  private:
   kafka::KafkaStatus wait_for_offsets(TransactionPhases* phases);
@@ -108,6 +120,8 @@ class OpenTransaction {
   kafka::KafkaStatus begun_;
   std::future<kafka::KafkaStatus> offsets_;
   double send_offsets_seconds_ = 0;  // written by the offsets' thread, read after get()
+  double produce_seconds_ = 0;       // enqueuing, before commit() and in it
+  bool produced_ = false;
   bool ended_ = false;
 };
 
