@@ -362,5 +362,53 @@ TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
   expect_each_once(count_in_log({{0, 1}}), 8);
 }
 
+TEST_F(WithGroup, RecordsProducedWhileTheBatchIsDecidedCommitOnceWithItsOffsets) {
+  // The processor produces each command's records as soon as it is decided, while the offsets
+  // may still be on their way (the group coordinator loading here): records and offsets are
+  // one transaction whatever their order.
+  std::string error;
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  ASSERT_TRUE(write_batch(*producer, records(9), offsets_.list(), group_.get()).ok());
+  rd_kafka_mock_push_request_errors(mock_, kTxnOffsetCommit, 2,
+                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  OpenTransaction transaction(*producer, offsets_.list(), group_.get());
+  const auto all = records(0);
+  const std::vector<OutRecord> first(all.begin(), all.begin() + 5);
+  const std::vector<OutRecord> rest(all.begin() + 5, all.end());
+  ASSERT_TRUE(transaction.produce(first).ok());
+  EXPECT_TRUE(transaction.produced());
+  TransactionPhases phases;
+  const auto s = transaction.commit(rest, {}, kCommitTimeoutMs, &phases);
+  ASSERT_TRUE(s.ok()) << s.message;
+  EXPECT_GE(phases.send_offsets, 0.8) << "the coordinator's loading was not injected";
+  producer.reset();
+  expect_each_once(count_in_log({{0, 0}}), 8);
+}
+
+TEST_F(WithGroup, ABatchGivenUpAfterItsRecordsIsDroppedWithItsProducer) {
+  // A batch given up once records were produced (a store read failed while it was decided)
+  // is not aborted on the same producer (recovery_for): abandon() says so, the producer is
+  // re-created, and the new one's transactions commit; nothing of the dropped one is read.
+  std::string error;
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  {
+    OpenTransaction transaction(*producer, offsets_.list(), group_.get());
+    ASSERT_TRUE(transaction.produce(records(1)).ok());
+    const auto s = transaction.abandon();
+    EXPECT_FALSE(s.ok()) << "a transaction with records was aborted on its own producer";
+    EXPECT_EQ(recovery_for(s), Recovery::recreate_and_rewind);
+  }
+  producer.reset();
+  producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  ASSERT_TRUE(write_batch(*producer, records(2), offsets_.list(), group_.get()).ok());
+  producer.reset();
+  // Counted over both attempts: a record of the dropped one would make a command's count 2.
+  expect_each_once(count_in_log({{0, 1}, {0, 2}}), 8);
+}
+
 }  // namespace
 }  // namespace parcours::processor
