@@ -83,6 +83,70 @@ double raw_transactions(const kafka::KafkaSettings& k, const std::string& topic,
   return static_cast<double>(n) / std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// The replies the bench waits for: when each command was sent, and how long its answer took.
+struct Replies {
+  std::unique_ptr<kafka::TopicReader> reader;
+  std::map<std::string, Clock::time_point> sent_at;
+  std::vector<double> latencies;
+  long ok = 0;
+  long failed = 0;
+
+  // Counts the replies that come within `timeout_ms`.
+  void drain(int timeout_ms) {
+    std::size_t n = 0;
+    (void)reader->poll(
+        10000, timeout_ms,
+        [this](const RdKafka::Message& m) {
+          auto r = processor::decode_reply(
+              std::string_view(static_cast<const char*>(m.payload()), m.len()));
+          if (!r) return;
+          auto it = sent_at.find(r->command_id);
+          if (it == sent_at.end()) return;
+          latencies.push_back(std::chrono::duration<double>(Clock::now() - it->second).count());
+          sent_at.erase(it);
+          if (r->status == 201) {
+            ++ok;
+          } else if (failed++ < 5) {
+            std::cerr << "bench: command refused: " << r->body.dump() << "\n";
+          }
+        },
+        &n);
+  }
+};
+
+// Registers the bench's two organisations, as an admin would, and waits for both; then the
+// counts start again from zero.
+bool register_organisations(Sender& sender, Replies& replies,
+                            const std::function<void(int)>& drain) {
+  auto org = [&](const std::string& id, nlohmann::json data) {
+    processor::CommandRecord c;
+    c.command_id = "reg-" + id;
+    c.stream = "org";
+    c.stream_id = id;
+    c.type = "RegisterOrganization";
+    c.data = std::move(data);
+    c.actor = {"bench-admin", "", {"admin"}};
+    c.intake_time = common::now_rfc3339();
+    c.payload_hash = c.command_id;
+    c.reply_to = "bench";
+    replies.sent_at[c.command_id] = Clock::now();
+    sender.send(c);
+  };
+  org("ft-bench", {{"name", "FT bench"},
+                   {"kind", "prescriber"},
+                   {"department", "74"},
+                   {"prescriber_kind", "FT"}});
+  org("ei-bench",
+      {{"name", "EI bench"}, {"kind", "siae"}, {"department", "74"}, {"siae_kind", "EI"}});
+  sender.producer->flush(10000);
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!replies.sent_at.empty() && Clock::now() < deadline) drain(100);
+  const bool registered = replies.ok == 2;
+  replies.ok = 0;
+  replies.latencies.clear();
+  return registered;
+}
+
 // The processors' time per transaction, from their probe's histograms: where a batch's time
 // goes between two polls (the rest of a processor's time is waiting for commands).
 void print_phases(prometheus::Registry& metrics, long batches) {
@@ -97,10 +161,11 @@ void print_phases(prometheus::Registry& metrics, long batches) {
   }
   if (batches <= 0) return;
   const auto ms = [&](const char* name) { return seconds[name] * 1000 / batches; };
-  std::printf("  per transaction   decide %.1f ms (registry sync %.1f), then produce and commit "
-              "%.1f ms, store %.1f ms; offsets sent in %.1f ms beside them\n",
-              ms("decide"), ms("registry_sync"), ms("parcours_transaction_commit_seconds"),
-              ms("store"), ms("send_offsets"));
+  std::printf(
+      "  per transaction   decide %.1f ms (registry sync %.1f), then produce and commit "
+      "%.1f ms, store %.1f ms; offsets sent in %.1f ms beside them\n",
+      ms("decide"), ms("registry_sync"), ms("parcours_transaction_commit_seconds"), ms("store"),
+      ms("send_offsets"));
 }
 
 // The machine's CPU per item over a phase, and how busy its cores were: on a machine whose
@@ -114,6 +179,41 @@ MachineShare machine_share(const MachineCpu& before, const MachineCpu& after, lo
   const double total = after.total_seconds - before.total_seconds;
   if (items <= 0 || total <= 0) return {};
   return {busy * 1e6 / static_cast<double>(items), busy / total * 100};
+}
+
+// A sealed event the size of a real one: the raw limit's records.
+std::string sample_event() {
+  domain::RecordedEvent sample;
+  sample.type = "followup.recorded";
+  sample.subject = "bench-123456";
+  sample.seq = 3;
+  sample.prevhash = std::string(events::kZeroHash);
+  sample.time = common::now_rfc3339();
+  sample.command_id = "bench-123456-fu";
+  sample.actor = "bench@ft-bench";
+  sample.actor_org = "ft-bench";
+  sample.ruleset = "iae-2021-09-03";
+  sample.data = {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}};
+  return events::seal(sample, events::kJourneySource).dump();
+}
+
+// The raw limit: bare librdkafka transactions of the same size, the same number of events,
+// each the size of a real event; then both ratios, of rates and of the machine's CPU.
+void print_raw_limit(const kafka::KafkaSettings& k, const std::string& topic, int partitions,
+                     long total, long avg_batch, double rate, const MachineShare& path) {
+  const std::string value = sample_event();
+  const MachineCpu raw_before = machine_cpu();
+  const double raw = raw_transactions(k, topic, partitions, total, avg_batch, value);
+  const MachineShare bare = machine_share(raw_before, machine_cpu(), total);
+  std::printf("  raw limit         %.0f events/s (bare transactions of %ld, %zu-byte events)\n",
+              raw, avg_batch, value.size());
+  std::printf("  ratio             %.2f (commands/s over raw events/s)\n",
+              raw > 0 ? rate / raw : 0.0);
+  std::printf(
+      "  machine CPU       %.1f us per command (%.0f %% of %ld cores busy), raw %.1f us "
+      "per event (%.0f %% busy): ratio %.2f\n",
+      path.us_per_item, path.busy_percent, machine_cores(), bare.us_per_item, bare.busy_percent,
+      path.us_per_item > 0 ? bare.us_per_item / path.us_per_item : 0.0);
 }
 
 }  // namespace
@@ -192,65 +292,23 @@ int bench_write(common::Config config, const BenchOptions& options) {
     return 1;
   }
 
-  std::map<std::string, Clock::time_point> sent_at;
-  std::vector<double> latencies;
-  long ok = 0;
-  long failed = 0;
+  Replies counted;
+  counted.reader = std::move(replies);
   auto drain = [&](int timeout_ms) {
-    std::size_t n = 0;
-    (void)replies->poll(
-        10000, timeout_ms,
-        [&](const RdKafka::Message& m) {
-          auto r = processor::decode_reply(
-              std::string_view(static_cast<const char*>(m.payload()), m.len()));
-          if (!r) return;
-          auto it = sent_at.find(r->command_id);
-          if (it == sent_at.end()) return;
-          latencies.push_back(std::chrono::duration<double>(Clock::now() - it->second).count());
-          sent_at.erase(it);
-          if (r->status == 201) {
-            ++ok;
-          } else if (failed++ < 5) {
-            std::cerr << "bench: command refused: " << r->body.dump() << "\n";
-          }
-        },
-        &n);
+    counted.drain(timeout_ms);
     sender.producer->poll(0);
   };
-
-  // Organisations first, as an admin would.
-  auto org = [&](const std::string& id, nlohmann::json data) {
-    processor::CommandRecord c;
-    c.command_id = "reg-" + id;
-    c.stream = "org";
-    c.stream_id = id;
-    c.type = "RegisterOrganization";
-    c.data = std::move(data);
-    c.actor = {"bench-admin", "", {"admin"}};
-    c.intake_time = common::now_rfc3339();
-    c.payload_hash = c.command_id;
-    c.reply_to = "bench";
-    sent_at[c.command_id] = Clock::now();
-    sender.send(c);
-  };
-  org("ft-bench", {{"name", "FT bench"},
-                   {"kind", "prescriber"},
-                   {"department", "74"},
-                   {"prescriber_kind", "FT"}});
-  org("ei-bench",
-      {{"name", "EI bench"}, {"kind", "siae"}, {"department", "74"}, {"siae_kind", "EI"}});
-  sender.producer->flush(10000);
-  const auto org_deadline = Clock::now() + std::chrono::seconds(60);
-  while (!sent_at.empty() && Clock::now() < org_deadline) drain(100);
-  if (ok != 2) {
+  if (!register_organisations(sender, counted, drain)) {
     std::cerr << "bench: organisations were not registered\n";
     stop = true;
     worker.join();
     cleanup();
     return 1;
   }
-  ok = 0;
-  latencies.clear();
+  auto& sent_at = counted.sent_at;
+  auto& latencies = counted.latencies;
+  auto& ok = counted.ok;
+  auto& failed = counted.failed;
 
   const long journeys = std::max(1L, options.commands / 3);
   const long total = journeys * 3;
@@ -305,31 +363,7 @@ int bench_write(common::Config config, const BenchOptions& options) {
               processor::kProcessorThreadPrefix, processor_cpu);
   print_phases(metrics, batches);
 
-  // The raw limit: bare librdkafka transactions of the same size, the same number of events,
-  // each the size of a real event.
-  domain::RecordedEvent sample;
-  sample.type = "followup.recorded";
-  sample.subject = "bench-123456";
-  sample.seq = 3;
-  sample.prevhash = std::string(events::kZeroHash);
-  sample.time = common::now_rfc3339();
-  sample.command_id = "bench-123456-fu";
-  sample.actor = "bench@ft-bench";
-  sample.actor_org = "ft-bench";
-  sample.ruleset = "iae-2021-09-03";
-  sample.data = {{"followup_id", "f1"}, {"date", "2026-11-23"}, {"kind", "interview"}};
-  const std::string value = events::seal(sample, events::kJourneySource).dump();
-  const MachineCpu raw_before = machine_cpu();
-  const double raw = raw_transactions(k, raw_topic, config.partitions, total, avg_batch, value);
-  const MachineShare bare = machine_share(raw_before, machine_cpu(), total);
-  std::printf("  raw limit         %.0f events/s (bare transactions of %ld, %zu-byte events)\n",
-              raw, avg_batch, value.size());
-  std::printf("  ratio             %.2f (commands/s over raw events/s)\n",
-              raw > 0 ? rate / raw : 0.0);
-  std::printf("  machine CPU       %.1f us per command (%.0f %% of %ld cores busy), raw %.1f us "
-              "per event (%.0f %% busy): ratio %.2f\n",
-              path.us_per_item, path.busy_percent, machine_cores(), bare.us_per_item,
-              bare.busy_percent, path.us_per_item > 0 ? bare.us_per_item / path.us_per_item : 0.0);
+  print_raw_limit(k, raw_topic, config.partitions, total, avg_batch, rate, path);
   delete_at_exit.run = cleanup;
   return ok == total ? 0 : 1;
 }
