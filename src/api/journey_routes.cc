@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "api/command_headers.h"
+#include "api/logged_answer.h"
 #include "api/problem_map.h"
 #include "api/responses.h"
 #include "common/clock.h"
@@ -237,6 +238,16 @@ void Api::answer_journey(const Caller& caller, const std::string& id,
   if (grant.identity && key && !shown.identity.is_null()) {
     if (auto clear = crypto::open_identity(shown.identity, *key, id)) person = *clear;
   }
+  // JOURNEY §6: the identity is served only once its read is on the access log. The entry
+  // leaves now and the answer is rendered meanwhile (logged_answer.h).
+  std::shared_ptr<LoggedAnswer> logged;
+  if (!person.is_null()) {
+    logged = std::make_shared<LoggedAnswer>(respond);
+    nlohmann::json with_identity = extra;
+    with_identity["identity"] = true;
+    log_read(caller, id, what, true, with_identity,
+             [logged](bool acknowledged) { logged->acknowledged(acknowledged); });
+  }
   projections::RenderOptions o;
   o.today = domain::Date::utc_date_of(std::chrono::system_clock::now());
   o.person = person;
@@ -249,19 +260,9 @@ void Api::answer_journey(const Caller& caller, const std::string& id,
     };
   }
   http::Response answer = json_response(200, projections::render_journey(shown, o));
-  const bool identity_shown = !person.is_null();
-  if (!identity_shown) {
-    log_read(caller, id, what, true, extra);
-    return respond(std::move(answer));
-  }
-  // JOURNEY §6: the identity is served only once its read is on the access log.
-  auto held = std::make_shared<http::Response>(std::move(answer));
-  nlohmann::json with_identity = extra;
-  with_identity["identity"] = true;
-  log_read(caller, id, what, true, with_identity, [held, respond](bool acked) {
-    if (acked) return respond(std::move(*held));
-    respond(problem("unavailable", "the read could not be logged; nothing was shown"));
-  });
+  if (logged) return logged->rendered(std::move(answer));
+  log_read(caller, id, what, true, extra);
+  respond(std::move(answer));
 }
 
 void Api::get_events(const Caller& caller, const std::string& id, bool verify_only,
