@@ -306,24 +306,42 @@ class WithGroup : public MockCluster {
     return out;
   }
 
+  // A producer that knows the topic (a new producer's first records wait about a second for
+  // its metadata, which would hide what is measured), and a group coordinator that is loading:
+  // the next offsets are answered COORDINATOR_LOAD_IN_PROGRESS twice, retried every 500 ms.
+  std::unique_ptr<kafka::TransactionalProducer> producer_with_loading_coordinator() {
+    std::string error;
+    auto producer = make(&error);
+    EXPECT_NE(producer, nullptr) << error;
+    if (!producer) return nullptr;
+    EXPECT_TRUE(write_batch(*producer, records(9), offsets_.list(), group_.get()).ok());
+    rd_kafka_mock_push_request_errors(mock_, kTxnOffsetCommit, 2,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
+                                      RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+    return producer;
+  }
+
+  // The transaction of records(0) committed while its offsets waited for the coordinator:
+  // once the producer is gone, the log holds each of its records once.
+  void expect_committed_once(const kafka::KafkaStatus& s, const TransactionPhases& phases,
+                             std::unique_ptr<kafka::TransactionalProducer> producer) {
+    ASSERT_TRUE(s.ok()) << s.message;
+    EXPECT_GE(phases.send_offsets, 0.8) << "the coordinator's loading was not injected";
+    producer.reset();
+    expect_each_once(count_in_log({{0, 0}}), 8);
+  }
+
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::unique_ptr<RdKafka::ConsumerGroupMetadata> group_;
   const ConsumedOffsets offsets_{"events", {{0, 1}, {1, 4}}};
 };
 
 TEST_F(WithGroup, TheOffsetsAreSentWhileTheBatchIsDecided) {
-  // The group coordinator is loading (two COORDINATOR_LOAD_IN_PROGRESS, retried every 500 ms,
-  // as after a broker's kill): the offsets take about a second. The batch is decided meanwhile
-  // (a second's sleep here), so the transaction ends well before the two waits' sum.
-  std::string error;
-  auto producer = make(&error);
-  ASSERT_NE(producer, nullptr) << error;
-  // A first transaction, so that the producer knows the topic (a new producer's first records
-  // wait about a second for its metadata, which would hide what is measured).
-  ASSERT_TRUE(write_batch(*producer, records(9), offsets_.list(), group_.get()).ok());
-  rd_kafka_mock_push_request_errors(mock_, kTxnOffsetCommit, 2,
-                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
-                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  // The group coordinator is loading (as after a broker's kill): the offsets take about a
+  // second. The batch is decided meanwhile (a second's sleep here), so the transaction ends
+  // well before the two waits' sum.
+  auto producer = producer_with_loading_coordinator();
+  ASSERT_NE(producer, nullptr);
   const auto started = std::chrono::steady_clock::now();
   OpenTransaction transaction(*producer, offsets_.list(), group_.get());
   std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -331,14 +349,11 @@ TEST_F(WithGroup, TheOffsetsAreSentWhileTheBatchIsDecided) {
   const auto s = transaction.commit(records(0), {}, kCommitTimeoutMs, &phases);
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  ASSERT_TRUE(s.ok()) << s.message;
-  EXPECT_GE(phases.send_offsets, 0.8) << "the coordinator's loading was not injected";
   EXPECT_LT(took, 1.0 + phases.send_offsets - 0.3)
       << "the offsets were sent after the batch was decided, not while: waited "
       << phases.offsets_wait << " s, produced " << phases.produce << " s, committed "
       << phases.commit << " s";
-  producer.reset();
-  expect_each_once(count_in_log({{0, 0}}), 8);
+  expect_committed_once(s, phases, std::move(producer));
 }
 
 TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
@@ -363,16 +378,11 @@ TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
 }
 
 TEST_F(WithGroup, RecordsProducedWhileTheBatchIsDecidedCommitOnceWithItsOffsets) {
-  // The processor produces each command's records as soon as it is decided, while the offsets
+  // The processor produces each chunk of records as soon as it is decided, while the offsets
   // may still be on their way (the group coordinator loading here): records and offsets are
   // one transaction whatever their order.
-  std::string error;
-  auto producer = make(&error);
-  ASSERT_NE(producer, nullptr) << error;
-  ASSERT_TRUE(write_batch(*producer, records(9), offsets_.list(), group_.get()).ok());
-  rd_kafka_mock_push_request_errors(mock_, kTxnOffsetCommit, 2,
-                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS,
-                                    RD_KAFKA_RESP_ERR_COORDINATOR_LOAD_IN_PROGRESS);
+  auto producer = producer_with_loading_coordinator();
+  ASSERT_NE(producer, nullptr);
   OpenTransaction transaction(*producer, offsets_.list(), group_.get());
   const auto all = records(0);
   const std::vector<OutRecord> first(all.begin(), all.begin() + 5);
@@ -381,10 +391,7 @@ TEST_F(WithGroup, RecordsProducedWhileTheBatchIsDecidedCommitOnceWithItsOffsets)
   EXPECT_TRUE(transaction.produced());
   TransactionPhases phases;
   const auto s = transaction.commit(rest, {}, kCommitTimeoutMs, &phases);
-  ASSERT_TRUE(s.ok()) << s.message;
-  EXPECT_GE(phases.send_offsets, 0.8) << "the coordinator's loading was not injected";
-  producer.reset();
-  expect_each_once(count_in_log({{0, 0}}), 8);
+  expect_committed_once(s, phases, std::move(producer));
 }
 
 TEST_F(WithGroup, ABatchGivenUpAfterItsRecordsIsDroppedWithItsProducer) {
