@@ -19,6 +19,9 @@ using Clock = std::chrono::steady_clock;
 constexpr int kRegistrySyncMs = 5000;
 // A batch slower than this is logged with where its time went.
 constexpr double kSlowBatchSeconds = 2.0;
+// A batch's records are produced this many at a time while it is decided (decide_all): enough
+// for librdkafka to send them in large requests, few enough that most of a large batch has
+// left by the time its last command is decided.
 constexpr std::size_t kProduceChunk = 512;
 
 std::string_view value_of(const RdKafka::Message& m) {
@@ -187,8 +190,9 @@ kafka::KafkaStatus CommandProcessor::decide_all(
       continue;
     }
     decider.decide(*cmd, m->partition(), out, m->offset());
-    // Each command's records leave as soon as it is decided: librdkafka sends them while
-    // the rest of the batch is decided, and the commit waits for the last ones only.
+    // The records leave a chunk at a time: librdkafka sends them while the rest of the batch
+    // is decided, and the commit waits for the last ones only. (A produce per command made
+    // many small requests, which cost the broker more than they saved.)
     if (out.size() < kProduceChunk) continue;
     if (auto s = transaction.produce(out); !s.ok()) return s;
     out.clear();
