@@ -118,6 +118,11 @@ std::unique_ptr<RdKafka::Conf> make_conf(const KafkaSettings& s, ClientRole role
   for (const auto& [k, v] : defaults(role)) {
     if (!set(*conf, k, v, error)) return nullptr;
   }
+  // A named client tells the brokers who it is: their request logs, quotas and metrics then
+  // show which of an instance's clients sent what (the processors' producers, the gateway's).
+  if (!s.client.empty() && !set(*conf, "client.id", "parcours-" + s.client, error)) {
+    return nullptr;
+  }
   for (const auto& [k, v] : extra) {
     if (!set(*conf, k, v, error)) return nullptr;
   }

@@ -1,7 +1,8 @@
 // librdkafka configuration for every Parcours client, in one place (ARCHITECTURE §3).
 //
 // Every client gets the bootstrap servers, Nagle off (Debian's librdkafka 2.0.2 leaves it on,
-// which costs ~45 ms per transaction), statistics if it is named (client_stats.h), and the
+// which costs ~45 ms per transaction), statistics and the client.id "parcours-<name>" if it is
+// named (client_stats.h; an unnamed client is "parcours"), and the
 // operator's pass-through properties
 // (TLS, SASL for real clusters), which are applied last and may override anything but the
 // settings exactly-once depends on; those are asserted after the pass-through.
