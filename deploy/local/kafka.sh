@@ -87,7 +87,8 @@ java_cmd() {
   # ZGC collects concurrently, with pauses under a millisecond. Under 500 commands/s, G1's young
   # collections stopped this broker for 14 to 20 ms every two seconds, and every command and
   # access-log entry in flight waited for them: the slowest read-your-writes of a run took 17
-  # to 26 ms with G1, 9 to 15 ms with ZGC, for no more CPU (docs/performance.md).
+  # to 26 ms with G1, 9 to 15 ms with ZGC; under `bench write` the broker took a quarter less
+  # CPU (docs/performance.md).
   exec java -Xms256m -Xmx1g -XX:+UseZGC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KHOME/log4j2.properties" \
     -cp "$LIBS/*" "$@"
