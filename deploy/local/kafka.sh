@@ -89,7 +89,8 @@ java_cmd() {
   # access-log entry in flight waited for them: the slowest read-your-writes of a run took 17
   # to 26 ms with G1, 9 to 15 ms with ZGC; under `bench write` the broker took a quarter less
   # CPU. The heap is committed whole from the start: grown from 256 MiB, ZGC collected so often
-  # under `bench write` that the broker took another quarter more CPU (docs/performance.md).
+  # under `bench write` that the broker took a quarter more CPU than with the whole heap
+  # (docs/performance.md).
   exec java -Xms1g -Xmx1g -XX:+UseZGC -Djava.awt.headless=true \
     -Dlog4j2.configurationFile="$KHOME/log4j2.properties" \
     -cp "$LIBS/*" "$@"
