@@ -1,31 +1,35 @@
 #include "api/logged_answer.h"
 
+#include <utility>
+
 #include "api/problem_map.h"
 
 namespace parcours::api {
 
 void LoggedAnswer::rendered(http::Response answer) {
-  std::optional<http::Response> send;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    answer_ = std::move(answer);
-    send = take_if_complete();
-  }
-  if (send) respond_(std::move(*send));
+  std::unique_lock lock(mu_);
+  answer_ = std::move(answer);
+  send_if_complete(std::move(lock));
 }
 
 void LoggedAnswer::acknowledged(bool ok) {
-  std::optional<http::Response> send;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    acknowledged_ = ok;
-    send = take_if_complete();
-  }
+  std::unique_lock lock(mu_);
+  acknowledged_ = ok;
+  send_if_complete(std::move(lock));
+}
+
+void LoggedAnswer::send_if_complete(std::unique_lock<std::mutex> lock) {
+  std::optional<http::Response> send = take_if_complete();
+  lock.unlock();
   if (send) respond_(std::move(*send));
 }
 
 std::optional<http::Response> LoggedAnswer::take_if_complete() {
-  if (sent_ || !acknowledged_) return std::nullopt;
+  if (sent_) {
+    answer_.reset();  // rendered after a refused entry: dropped unseen
+    return std::nullopt;
+  }
+  if (!acknowledged_) return std::nullopt;
   if (!*acknowledged_) {
     sent_ = true;
     answer_.reset();
@@ -33,9 +37,7 @@ std::optional<http::Response> LoggedAnswer::take_if_complete() {
   }
   if (!answer_) return std::nullopt;
   sent_ = true;
-  std::optional<http::Response> send = std::move(answer_);
-  answer_.reset();
-  return send;
+  return std::exchange(answer_, std::nullopt);
 }
 
 }  // namespace parcours::api

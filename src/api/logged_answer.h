@@ -25,6 +25,8 @@ class LoggedAnswer {
   void acknowledged(bool ok);
 
  private:
+  // Sends what is complete, outside the lock (rendered() and acknowledged() end here).
+  void send_if_complete(std::unique_lock<std::mutex> lock);
   // With mu_ held: takes what is to be sent now, if anything.
   std::optional<http::Response> take_if_complete();
 
