@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Parcours builds, tests and runs with.
+# Installs the Debian packages Parcours builds, tests and runs with, then builds the librdkafka
+# it links (deploy/local/librdkafka.sh: Debian 13's, from Debian's archive).
 # Idempotent: packages already present are left alone, so a second run costs one dpkg query.
 set -euo pipefail
 
 PACKAGES=(
   # build
   build-essential cmake ninja-build pkg-config git clang clang-format libclang-rt-14-dev
+  # (and to fetch and build librdkafka: deploy/local/librdkafka.sh)
+  curl ca-certificates patch xz-utils
   # libraries
-  librdkafka-dev librocksdb-dev nlohmann-json3-dev libsimdjson-dev libvalijson-dev prometheus-cpp-dev
+  librocksdb-dev nlohmann-json3-dev libsimdjson-dev libvalijson-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libboost-dev libboost-system-dev
   libsodium-dev libssl-dev libcli11-dev libspdlog-dev libfmt-dev libjemalloc-dev
+  zlib1g-dev libzstd-dev liblz4-dev
   # broker and tools around it
-  maven openjdk-17-jre-headless kcat curl
+  maven openjdk-17-jre-headless kcat
   # foreign subscriber test
   python3-confluent-kafka python3-jsonschema
   # operations checks (tests/ops, tests/integration/test_dashboard.py): promtool and a real
@@ -32,12 +36,13 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+else
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"$(dirname "${BASH_SOURCE[0]}")/librdkafka.sh"

@@ -32,8 +32,8 @@ constexpr int kRebuildWriteBuffers = 3;
 // Prefetch, across all workers: enough to keep them busy, bounded so that the records waiting
 // in librdkafka's queues stay a small part of the rebuild's memory (fetch responses of 8 MiB
 // per worker keep about 300 MiB less resident than the 50 MiB default, at the same rate).
-// Since the readers nudge librdkafka to fetch again as soon as a quarter of the queue is taken
-// (FetchNudger), queues of 8 MiB for each of two workers keep them as busy as 32 MiB ones did,
+// Since the readers fetch again as soon as their queue has room (fetch.queue.backoff.ms,
+// kafka_settings.cc), queues of 8 MiB for each of two workers keep them as busy as 32 MiB ones did,
 // with 150 MiB less resident. Shared among twelve workers, it took their peak from 1,210 to
 // 750 MiB (1M events, 5,000 journeys in progress).
 constexpr std::size_t kRebuildPrefetchKib = 16384;

@@ -38,6 +38,11 @@ std::map<std::string, std::string> defaults(ClientRole role) {
   // topic.metadata.refresh.fast.interval.ms: how often a client asks for metadata while a
   // leader is unknown; 250 ms in librdkafka 2.0, 100 ms in later releases, which we take: the
   // median unavailability after a broker kill went from about 4 s to 2 to 3.4 s (decision 23).
+  // fetch.queue.backoff.ms (consumers only): once a partition's queue is over its thresholds,
+  // librdkafka fetches it again only after this wait, 1 s by default. A reader slower than
+  // its fetches then emptied its queue and waited: a rebuild with small queues took 16 s
+  // instead of a fraction of one (tests/integration/test_readers.py, decision 9). 10 ms is
+  // less than a full queue takes to read, and wakes a broker thread only while a queue is full.
   std::map<std::string, std::string> d = {{"socket.nagle.disable", "true"},
                                           {"client.id", "parcours"},
                                           {"reconnect.backoff.max.ms", "500"},
@@ -65,6 +70,7 @@ std::map<std::string, std::string> defaults(ClientRole role) {
       d["compression.type"] = "lz4";
       break;
     case ClientRole::group_consumer:
+      d["fetch.queue.backoff.ms"] = "10";
       d["auto.offset.reset"] = "earliest";
       d["enable.auto.offset.store"] = "false";
       // The commands consumer never looks for a partition's end (catch-ups read with readers
@@ -77,6 +83,7 @@ std::map<std::string, std::string> defaults(ClientRole role) {
       d["partition.assignment.strategy"] = "range";
       break;
     case ClientRole::reader:
+      d["fetch.queue.backoff.ms"] = "10";
       d["auto.offset.reset"] = "earliest";
       d["enable.partition.eof"] = "true";
       d["fetch.wait.max.ms"] = "10";

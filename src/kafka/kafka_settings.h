@@ -1,7 +1,7 @@
 // librdkafka configuration for every Parcours client, in one place (ARCHITECTURE §3).
 //
-// Every client gets the bootstrap servers, Nagle off (Debian's librdkafka 2.0.2 leaves it on,
-// which costs ~45 ms per transaction), statistics and the client.id "parcours-<name>" if it is
+// Every client gets the bootstrap servers, Nagle off (librdkafka leaves it on by default,
+// which cost ~45 ms per transaction), statistics and the client.id "parcours-<name>" if it is
 // named (client_stats.h; an unnamed client is "parcours"), and the
 // operator's pass-through properties
 // (TLS, SASL for real clusters), which are applied last and may override anything but the

@@ -26,7 +26,6 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     return nullptr;
   }
   std::vector<RdKafka::TopicPartition*> parts;
-  std::vector<std::pair<std::string, int32_t>> partitions;  // the nudger's
   for (const auto& s : starts) {
     // "From the beginning" is asked as offset 0: librdkafka then fetches at once, where the
     // logical BEGINNING first waits for an offset query (about 0.5 s). If the log no longer
@@ -34,7 +33,6 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     const int64_t offset = s.offset == kFromBeginning ? 0 : s.offset;
     parts.push_back(RdKafka::TopicPartition::create(s.topic, s.partition, offset));
     r->track(r->by_topic_[s.topic], s.topic.c_str(), s.partition);
-    partitions.emplace_back(s.topic, s.partition);
   }
   const RdKafka::ErrorCode code = r->consumer_->assign(parts);
   RdKafka::TopicPartition::destroy(parts);
@@ -42,13 +40,11 @@ std::unique_ptr<TopicReader> TopicReader::create(const KafkaSettings& settings,
     if (error) *error = "assign: " + RdKafka::err2str(code);
     return nullptr;
   }
-  r->nudger_ = FetchNudger::for_consumer(*r->consumer_, *conf, std::move(partitions));
   r->watermarks_ = std::make_unique<WatermarkQuery>(settings);
   return r;
 }
 
 TopicReader::~TopicReader() {
-  nudger_.reset();  // its thread queries the consumer
   if (consumer_) consumer_->close();
 }
 
@@ -103,7 +99,6 @@ std::map<std::pair<std::string, int32_t>, int64_t> TopicReader::next_offsets() c
 KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& visit,
                               std::size_t* visited) {
   std::size_t n = 0;
-  std::size_t bytes = 0;
   int wait = timeout_ms;
   while (n < max) {
     std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait));
@@ -129,11 +124,9 @@ KafkaStatus TopicReader::poll(std::size_t max, int timeout_ms, const Visitor& vi
     Track& t = track_of(*m);
     set_eof(t, false);
     t.next = m->offset() + 1;
-    bytes += m->len();
     visit(*m);
     ++n;
   }
-  nudger_->consumed(n, bytes);
   if (visited) *visited = n;
   return KafkaStatus::success();
 }

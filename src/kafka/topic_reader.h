@@ -19,7 +19,6 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "kafka/errors.h"
-#include "kafka/fetch_nudger.h"
 #include "kafka/kafka_settings.h"
 #include "kafka/watermarks.h"
 
@@ -86,7 +85,6 @@ class TopicReader {
   void set_eof(Track& t, bool eof);
 
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  std::unique_ptr<FetchNudger> nudger_;  // keeps fetching while this reader lags
   std::unique_ptr<WatermarkQuery> watermarks_;
   std::vector<Track> tracks_;
   std::size_t eof_count_ = 0;

@@ -1,7 +1,5 @@
 #include "kafka/transactional_producer.h"
 
-#include "common/log.h"
-
 namespace parcours::kafka {
 
 // Records the offset of every delivered message. Delivery callbacks run inside poll(),
@@ -38,9 +36,6 @@ std::unique_ptr<TransactionalProducer> TransactionalProducer::create_from(
     if (error) *error = err;
     return nullptr;
   }
-  // Its main thread spins before librdkafka 2.4 (main_thread_priority.h): it gives way.
-  const bool lower = main_thread_spins();
-  if (lower && !p->main_thread_.attach(*conf, error)) return nullptr;
   p->producer_.reset(RdKafka::Producer::create(conf.get(), err));
   if (!p->producer_) {
     if (error) *error = err;
@@ -54,11 +49,6 @@ std::unique_ptr<TransactionalProducer> TransactionalProducer::create_from(
   if (!s.ok()) {
     if (error) *error = "init_transactions: " + s.message;
     return nullptr;
-  }
-  // After init_transactions: the coordinator's broker thread, made by the main thread, keeps
-  // the priority of the others.
-  if (lower && !p->main_thread_.lower(kMainThreadNiceSteps)) {
-    common::log_warn("kafka: the producer's main thread keeps its priority", {});
   }
   return p;
 }

@@ -21,7 +21,6 @@
 #include "kafka/errors.h"
 #include "kafka/kafka_settings.h"
 #include "kafka/known_topics.h"
-#include "kafka/main_thread_priority.h"
 
 namespace parcours::kafka {
 
@@ -72,7 +71,6 @@ class TransactionalProducer {
   class DeliveryReports;
   TransactionalProducer() = default;
   std::unique_ptr<DeliveryReports> reports_;
-  MainThreadPriority main_thread_;  // before producer_: learns its main thread as it is made
   std::unique_ptr<RdKafka::Producer> producer_;
   KnownTopics topics_;  // after producer_: destroyed before it
   long produced_ = 0;

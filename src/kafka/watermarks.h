@@ -1,10 +1,12 @@
 // End offsets of partitions, asked of the brokers within a bounded time.
 //
-// librdkafka before 2.3 (Debian ships 2.0.2) waits in query_watermark_offsets for as long as
-// the partition's leader stays down, whatever the timeout given (librdkafka #2588, fixed by
-// #4460 in 2.3.0): the request sits in the dead broker's queue until it comes back. A reader
-// that asks for end offsets on every batch (the organisation registry) would then stall for as
-// long as a killed broker stays away, although its partitions have new leaders within seconds.
+// librdkafka before 2.3 waits in query_watermark_offsets for as long as the partition's leader
+// stays down, whatever the timeout given (librdkafka #2588, fixed by #4460 in 2.3.0): the
+// request sits in the dead broker's queue until it comes back. A reader that asks for end
+// offsets on every batch (the organisation registry) would then stall for as long as a killed
+// broker stays away, although its partitions have new leaders within seconds. The hedge below
+// was written for 2.0.2; with the librdkafka we build now (deploy/local/librdkafka.sh) it is a
+// bound that a first answer normally beats.
 //
 // The query is one offsets-for-times request ("latest") per partition leader for all the
 // partitions asked, read_committed: the last stable offsets.

@@ -64,16 +64,12 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
       continue;
     }
     if (!consumer_) continue;
-    std::size_t bytes = 0;
-    for (const auto& m : batch) bytes += m->len();
-    nudger_->consumed(batch.size(), bytes);
     if (batch.empty()) {
       idle();
       continue;
     }
     if (process(batch) == Step::stop) return fatal_;
   }
-  nudger_.reset();     // its thread queries the consumer
   deadlines_.reset();  // a scan in progress is cut short: the next owner scans again
   if (consumer_) consumer_->close();
   producer_.reset();

@@ -38,7 +38,6 @@
 #include <string_view>
 
 #include "crypto/identity_cipher.h"
-#include "kafka/fetch_nudger.h"
 #include "kafka/kafka_settings.h"
 #include "kafka/transactional_producer.h"
 #include "processor/batch_decider.h"
@@ -160,9 +159,6 @@ class CommandProcessor {
   StateCache cache_;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
-  // Keeps the commands consumer fetching through a backlog (decision 9); declared after
-  // consumer_, so it stops before the consumer goes.
-  std::unique_ptr<kafka::FetchNudger> nudger_;
   std::unique_ptr<kafka::TransactionalProducer> producer_;
   std::set<int32_t> owned_;    // caught up and resumed: their commands are processed
   std::set<int32_t> pending_;  // assigned, paused, waiting for catch-up

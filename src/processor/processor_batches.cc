@@ -2,10 +2,12 @@
 // transaction and WriteBatch, commands processed alone or quarantined after a crash, and what
 // a failure of either write does.
 #include <chrono>
+#include <memory>
 #include <thread>
 
 #include "common/clock.h"
 #include "common/log.h"
+#include "kafka/fetcher_wake.h"
 #include "processor/command_processor.h"
 #include "processor/quarantine.h"
 #include "processor/transaction.h"
@@ -64,13 +66,13 @@ CommandProcessor::Step CommandProcessor::process(Batch& batch) {
     if (s != Step::done) return s;
   }
   for (const auto& [p, offset] : plan.rewind) {
-    auto* tp = RdKafka::TopicPartition::create(options_.topics.commands, p, offset);
-    const auto err = consumer_->seek(*tp, 5000);
-    delete tp;
-    if (err != RdKafka::ERR_NO_ERROR) {
+    std::unique_ptr<RdKafka::TopicPartition> tp(
+        RdKafka::TopicPartition::create(options_.topics.commands, p, offset));
+    if (consumer_->seek(*tp, 5000) != RdKafka::ERR_NO_ERROR) {
       rewind_all();
       return Step::redo;
     }
+    kafka::wake_fetchers(*consumer_, {tp.get()});
   }
   return Step::done;
 }
@@ -108,6 +110,7 @@ CommandProcessor::Step CommandProcessor::put_back(
       rewind_all();
       break;
     }
+    kafka::wake_fetchers(*consumer_, {tp.get()});
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   return Step::redo;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "kafka/fetcher_wake.h"
 #include "processor/catch_up.h"
 #include "processor/command_processor.h"
 
@@ -88,7 +89,6 @@ void CommandProcessor::ensure_clients() {
   }
   if (!consumer_ && !start_consumer(&error)) {
     common::log_warn("commands consumer not available; retrying", {{"error", error}});
-    nudger_.reset();
     consumer_.reset();
     retry_later(&next_client_try_, &client_backoff_ms_);
     return;
@@ -126,7 +126,6 @@ bool CommandProcessor::start_consumer(std::string* error) {
   if (conf->set("rebalance_cb", rebalance_.get(), *error) != RdKafka::Conf::CONF_OK) return false;
   consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), *error));
   if (!consumer_) return false;
-  nudger_ = kafka::FetchNudger::for_consumer(*consumer_, *conf, {});
   const auto code = consumer_->subscribe({options_.topics.commands});
   if (code != RdKafka::ERR_NO_ERROR) {
     *error = "subscribe: " + RdKafka::err2str(code);
@@ -138,7 +137,6 @@ bool CommandProcessor::start_consumer(std::string* error) {
 void CommandProcessor::drop_consumer(const std::string& why) {
   common::log_warn("re-creating the commands consumer", {{"reason", why}});
   if (probe_) probe_->client_restarted("commands_consumer");
-  nudger_.reset();
   // A static member does not leave the group on close: the new consumer, with the same
   // group.instance.id, takes its place and its partitions.
   if (consumer_) consumer_->close();
@@ -163,7 +161,6 @@ void CommandProcessor::on_revoke() {
     if (probe_) probe_->partition_resumed(p);
   }
   halted_.clear();
-  if (nudger_) nudger_->set_partitions({});
   cache_.clear();
   if (probe_) probe_->owned_partitions(options_.index, 0);
 }
@@ -179,7 +176,6 @@ void CommandProcessor::rewind_all() {
   }
   pending_.insert(owned_.begin(), owned_.end());
   owned_.clear();
-  if (nudger_) nudger_->set_partitions({});
   if (probe_) probe_->owned_partitions(options_.index, 0);
   next_catch_up_ = Clock::now();
 }
@@ -250,9 +246,9 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
   if (partitions.empty()) return true;
   auto tps = topic_partitions(options_.topics.commands, partitions);
   bool ok = consumer_->committed(tps, 10000) == RdKafka::ERR_NO_ERROR;
-  // Resumed, then sought: librdkafka 2.0 wakes a partition's fetcher on a seek but not on a
-  // resume, after which the first fetch waited for the broker thread's next idle round (1 s of
-  // every restart's unavailability). Whatever is fetched between the two belongs to the
+  // Resumed, then sought, then the fetchers woken (kafka/fetcher_wake.h): otherwise the first
+  // fetch waited for the broker thread's next idle round (1 s of every restart's
+  // unavailability). Whatever is fetched between the resume and the seek belongs to the
   // version before the seek, and librdkafka drops it.
   if (ok) ok = consumer_->resume(tps) == RdKafka::ERR_NO_ERROR;
   for (auto* tp : tps) {
@@ -268,6 +264,7 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
   // Not resumed after all: paused again until the next catch-up (the loop drops what comes of
   // partitions it does not own meanwhile).
   if (!ok) (void)consumer_->pause(tps);
+  if (ok) kafka::wake_fetchers(*consumer_, tps);
   RdKafka::TopicPartition::destroy(tps);
   if (!ok) return false;
   for (int32_t p : partitions) {
@@ -275,11 +272,6 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
     owned_.insert(p);
   }
   if (probe_) probe_->owned_partitions(options_.index, owned_.size());
-  if (nudger_) {
-    std::vector<std::pair<std::string, int32_t>> nudged;
-    for (int32_t p : owned_) nudged.emplace_back(options_.topics.commands, p);
-    nudger_->set_partitions(std::move(nudged));
-  }
   return true;
 }
 

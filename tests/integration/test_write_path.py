@@ -287,11 +287,11 @@ class CrashRecovery(unittest.TestCase):
 
 
 class Restart(unittest.TestCase):
-    """A restarted instance answers its first command at once. librdkafka 2.0 wakes a resumed
-    partition's fetcher only at its broker thread's next idle round, and learns a topic a new
-    producer has never seen only at its periodic scan: each cost up to a second, paid by the
-    first command after every restart and every fault (1.7 s here before they were taken out,
-    about 30 ms after)."""
+    """A restarted instance answers its first command at once. librdkafka wakes a resumed or
+    sought partition's fetcher only at its broker thread's next idle round (kafka/fetcher_wake.h),
+    and 2.0 learnt a topic a new producer had never seen only at its periodic scan: each cost up
+    to a second, paid by the first command after every restart and every fault (1.7 s here
+    before they were taken out, about 20 to 30 ms after)."""
 
     def test_first_command_after_a_restart_is_answered_at_once(self):
         s = Stack(partitions=2).start()
