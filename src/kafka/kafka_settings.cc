@@ -43,7 +43,12 @@ std::map<std::string, std::string> defaults(ClientRole role) {
   // its fetches then emptied its queue and waited: a rebuild with small queues took 16 s
   // instead of a fraction of one (tests/integration/test_readers.py, decision 9). 10 ms is
   // less than a full queue takes to read, and wakes a broker thread only while a queue is full.
+  // enable.metrics.push: librdkafka 2.5+ pushes its own metrics to brokers that ask for them
+  // (KIP-714), and waits up to a second for the last push when a client is destroyed: each
+  // rebuild and each stop took a second longer. Parcours' clients report through /metrics
+  // (client_stats.h) instead.
   std::map<std::string, std::string> d = {{"socket.nagle.disable", "true"},
+                                          {"enable.metrics.push", "false"},
                                           {"client.id", "parcours"},
                                           {"reconnect.backoff.max.ms", "500"},
                                           {"topic.metadata.refresh.fast.interval.ms", "100"}};
