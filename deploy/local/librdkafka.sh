@@ -6,9 +6,10 @@
 # whole milliseconds rounded down, so with a timer less than a millisecond away it spins
 # (librdkafka #4671, fixed in 2.4). A transactional producer arms a 1 ms timer on a
 # transaction's first record and again when the broker has registered its partitions: each
-# transaction spun its producer's main thread for about 2 ms, 15 % of `serve`'s CPU at 500
-# commands/s (docs/performance.md). 2.8.0 is the version Debian 13 ships, its source taken from
-# Debian's archive with the archive's checksums and built with Debian's patches.
+# transaction spun its producer's main thread for about 2 ms: with 2.8, `serve` takes 14 to
+# 26 % less CPU per command at 500 commands/s (docs/performance.md, decision 28). 2.8.0 is the
+# version Debian 13 ships, its source taken from Debian's archive with the archive's checksums
+# and built with Debian's patches.
 #
 # Static libraries: the binary carries its Kafka client and needs no library of its own at run
 # time (deploy/Dockerfile). OpenSSL, zstd, lz4 and zlib stay Debian 12's shared libraries. Not
