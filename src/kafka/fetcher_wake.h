@@ -9,7 +9,9 @@
 // test_write_path.py, Restart). A watermark query is a request sent through the partition's
 // leader, which wakes that thread at once; its answer is not needed.
 //
-// Blocks for one round trip per partition (at most `timeout_ms` each).
+// Blocks for one round trip per partition, `budget_ms` at most in all: a leader that is gone
+// (a broker just killed) must not hold a catch-up for a second per partition. Partitions left
+// when the budget is spent are fetched at their broker thread's next round, as without this.
 #pragma once
 
 #include <vector>
@@ -19,6 +21,6 @@
 namespace parcours::kafka {
 
 void wake_fetchers(RdKafka::KafkaConsumer& consumer,
-                   const std::vector<RdKafka::TopicPartition*>& partitions, int timeout_ms = 1000);
+                   const std::vector<RdKafka::TopicPartition*>& partitions, int budget_ms = 250);
 
 }  // namespace parcours::kafka
