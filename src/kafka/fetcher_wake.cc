@@ -1,14 +1,17 @@
 #include "kafka/fetcher_wake.h"
 
 #include <chrono>
-#include <cstdint>
 
 namespace parcours::kafka {
 
+namespace {
+
+constexpr int kWakeBudgetMs = 250;
+
 void wake_fetchers(RdKafka::KafkaConsumer& consumer,
-                   const std::vector<RdKafka::TopicPartition*>& partitions, int budget_ms) {
+                   const std::vector<RdKafka::TopicPartition*>& partitions) {
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(budget_ms);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kWakeBudgetMs);
   for (const auto* tp : partitions) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -20,6 +23,20 @@ void wake_fetchers(RdKafka::KafkaConsumer& consumer,
     (void)consumer.query_watermark_offsets(tp->topic(), tp->partition(), &low, &high,
                                            static_cast<int>(left));
   }
+}
+
+}  // namespace
+
+std::optional<SeekFailure> seek_and_wake(RdKafka::KafkaConsumer& consumer,
+                                         const std::vector<RdKafka::TopicPartition*>& partitions,
+                                         int seek_timeout_ms) {
+  for (const auto* tp : partitions) {
+    if (const auto err = consumer.seek(*tp, seek_timeout_ms); err != RdKafka::ERR_NO_ERROR) {
+      return SeekFailure{tp->partition(), err};
+    }
+  }
+  wake_fetchers(consumer, partitions);
+  return std::nullopt;
 }
 
 }  // namespace parcours::kafka

@@ -1,4 +1,5 @@
-// Wakes the fetchers of partitions a consumer has just resumed or sought.
+// Seeks a consumer's partitions and wakes their fetchers: every seek of Parcours goes through
+// here.
 //
 // librdkafka fetches a partition from the broker thread of its leader, which looks at what to
 // fetch when it wakes: on a network event, on an operation queued for it, or after an idle
@@ -9,18 +10,28 @@
 // test_write_path.py, Restart). A watermark query is a request sent through the partition's
 // leader, which wakes that thread at once; its answer is not needed.
 //
-// Blocks for one round trip per partition, `budget_ms` at most in all: a leader that is gone
-// (a broker just killed) must not hold a catch-up for a second per partition. Partitions left
-// when the budget is spent are fetched at their broker thread's next round, as without this.
+// The wake blocks for one round trip per partition, 250 ms at most in all: a leader that is
+// gone (a broker just killed) must not hold a catch-up for a second per partition. Partitions
+// left when that is spent are fetched at their broker thread's next round, as without it.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <librdkafka/rdkafkacpp.h>
 
 namespace parcours::kafka {
 
-void wake_fetchers(RdKafka::KafkaConsumer& consumer,
-                   const std::vector<RdKafka::TopicPartition*>& partitions, int budget_ms = 250);
+struct SeekFailure {
+  int32_t partition;
+  RdKafka::ErrorCode error;
+};
+
+// Seeks each partition to its offset (each seek bounded by `seek_timeout_ms`), then wakes their
+// fetchers. The first seek that fails ends it, and is returned; nothing is woken then.
+std::optional<SeekFailure> seek_and_wake(RdKafka::KafkaConsumer& consumer,
+                                         const std::vector<RdKafka::TopicPartition*>& partitions,
+                                         int seek_timeout_ms = 5000);
 
 }  // namespace parcours::kafka

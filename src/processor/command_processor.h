@@ -136,6 +136,9 @@ class CommandProcessor {
   Step quarantine_one(const RdKafka::Message& m, const GuardPlan::Single& single);
   bool sync_registry();
   Step put_back(const std::vector<const RdKafka::Message*>& messages);
+  // Seeks the commands topic's partitions to these offsets (kafka/fetcher_wake.h); false if a
+  // seek failed.
+  bool seek_commands(const std::map<int32_t, int64_t>& offsets);
   kafka::KafkaStatus commit_transaction(const std::vector<OutRecord>& out,
                                         const std::vector<HeadedRecord>& headed,
                                         const std::map<int32_t, int64_t>& consumed,

@@ -65,16 +65,22 @@ CommandProcessor::Step CommandProcessor::process(Batch& batch) {
     }
     if (s != Step::done) return s;
   }
-  for (const auto& [p, offset] : plan.rewind) {
-    std::unique_ptr<RdKafka::TopicPartition> tp(
-        RdKafka::TopicPartition::create(options_.topics.commands, p, offset));
-    if (consumer_->seek(*tp, 5000) != RdKafka::ERR_NO_ERROR) {
-      rewind_all();
-      return Step::redo;
-    }
-    kafka::wake_fetchers(*consumer_, {tp.get()});
+  if (!seek_commands(plan.rewind)) {
+    rewind_all();
+    return Step::redo;
   }
   return Step::done;
+}
+
+bool CommandProcessor::seek_commands(const std::map<int32_t, int64_t>& offsets) {
+  if (offsets.empty()) return true;
+  std::vector<std::unique_ptr<RdKafka::TopicPartition>> owned;
+  std::vector<RdKafka::TopicPartition*> tps;
+  for (const auto& [p, offset] : offsets) {
+    owned.emplace_back(RdKafka::TopicPartition::create(options_.topics.commands, p, offset));
+    tps.push_back(owned.back().get());
+  }
+  return !kafka::seek_and_wake(*consumer_, tps);
 }
 
 bool CommandProcessor::write_attempts(const AttemptRecords& records, store::StoreStatus* failure) {
@@ -103,15 +109,7 @@ CommandProcessor::Step CommandProcessor::put_back(
   // Nothing was decided: the same commands are read again from where they start.
   std::map<int32_t, int64_t> first;
   for (const auto* m : messages) first.try_emplace(m->partition(), m->offset());
-  for (const auto& [p, offset] : first) {
-    std::unique_ptr<RdKafka::TopicPartition> tp(
-        RdKafka::TopicPartition::create(options_.topics.commands, p, offset));
-    if (consumer_->seek(*tp, 5000) != RdKafka::ERR_NO_ERROR) {
-      rewind_all();
-      break;
-    }
-    kafka::wake_fetchers(*consumer_, {tp.get()});
-  }
+  if (!seek_commands(first)) rewind_all();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   return Step::redo;
 }

@@ -252,19 +252,18 @@ bool CommandProcessor::resume(const std::vector<int32_t>& partitions) {
   // version before the seek, and librdkafka drops it.
   if (ok) ok = consumer_->resume(tps) == RdKafka::ERR_NO_ERROR;
   for (auto* tp : tps) {
-    if (!ok) break;
     if (tp->offset() < 0) tp->set_offset(RdKafka::Topic::OFFSET_BEGINNING);
-    const auto err = consumer_->seek(*tp, 5000);
-    if (err != RdKafka::ERR_NO_ERROR) {
-      common::log_warn("seek failed",
-                       {{"partition", tp->partition()}, {"error", RdKafka::err2str(err)}});
+  }
+  if (ok) {
+    if (auto failed = kafka::seek_and_wake(*consumer_, tps)) {
+      common::log_warn("seek failed", {{"partition", failed->partition},
+                                       {"error", RdKafka::err2str(failed->error)}});
       ok = false;
     }
   }
   // Not resumed after all: paused again until the next catch-up (the loop drops what comes of
   // partitions it does not own meanwhile).
   if (!ok) (void)consumer_->pause(tps);
-  if (ok) kafka::wake_fetchers(*consumer_, tps);
   RdKafka::TopicPartition::destroy(tps);
   if (!ok) return false;
   for (int32_t p : partitions) {
