@@ -35,6 +35,9 @@ KafkaStatus classify(RdKafka::ErrorCode code) {
     case RdKafka::ERR__QUEUE_FULL:
     case RdKafka::ERR__TIMED_OUT:
     case RdKafka::ERR__TRANSPORT:
+    // Every broker connection down: librdkafka 2.8 answers a query with it while the only
+    // broker it knows is down (2.0.2 waited), and goes on reconnecting.
+    case RdKafka::ERR__ALL_BROKERS_DOWN:
     case RdKafka::ERR_NOT_LEADER_FOR_PARTITION:
     case RdKafka::ERR_LEADER_NOT_AVAILABLE:
     case RdKafka::ERR_REQUEST_TIMED_OUT:

@@ -72,7 +72,7 @@ TEST_F(WatermarkQueryTest, WithoutAFreshWorkerTheQueryWaitsOutItsTime) {
   ASSERT_TRUE(ask(q, 5000, &ms).ok());
   move_leader();
   const auto s = ask(q, 2000, &ms);
-  EXPECT_EQ(s.failure, Failure::retriable);
+  EXPECT_EQ(s.failure, Failure::retriable) << s.message;
   EXPECT_GE(ms, 2000);
   EXPECT_LT(ms, 4000);
   EXPECT_LE(q.abandoned(), 1);
@@ -84,7 +84,7 @@ TEST_F(WatermarkQueryTest, AQueryNobodyCanAnswerFailsRetriablyInItsTime) {
   ASSERT_TRUE(ask(q, 5000, &ms).ok());
   ASSERT_EQ(rd_kafka_mock_broker_set_down(kafka_.cluster(), 1), RD_KAFKA_RESP_ERR_NO_ERROR);
   const auto s = ask(q, 1500, &ms);
-  EXPECT_EQ(s.failure, Failure::retriable);
+  EXPECT_EQ(s.failure, Failure::retriable) << s.message;
   EXPECT_GE(ms, 1500);
   EXPECT_LT(ms, 3000);
   // One fresh worker per kHedgeMs at most, until the call's deadline (its time + 500 ms).

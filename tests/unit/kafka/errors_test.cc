@@ -12,9 +12,10 @@ TEST(KafkaErrors, SuccessIsNoFailure) {
 }
 
 TEST(KafkaErrors, LeadersAndCoordinatorsMovingAreRetriable) {
-  for (auto code : {RdKafka::ERR__TRANSPORT, RdKafka::ERR_NOT_LEADER_FOR_PARTITION,
-                    RdKafka::ERR_LEADER_NOT_AVAILABLE, RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS,
-                    RdKafka::ERR_NOT_COORDINATOR, RdKafka::ERR__TIMED_OUT}) {
+  for (auto code :
+       {RdKafka::ERR__TRANSPORT, RdKafka::ERR_NOT_LEADER_FOR_PARTITION,
+        RdKafka::ERR_LEADER_NOT_AVAILABLE, RdKafka::ERR_COORDINATOR_LOAD_IN_PROGRESS,
+        RdKafka::ERR_NOT_COORDINATOR, RdKafka::ERR__TIMED_OUT, RdKafka::ERR__ALL_BROKERS_DOWN}) {
     EXPECT_EQ(classify(code).failure, Failure::retriable) << RdKafka::err2str(code);
   }
 }
