@@ -42,7 +42,7 @@ struct Config {
                          // per organisation and hour, at most; 0 = no limit
   // --- write path
   int batch_max = 1000;     // PARCOURS_BATCH_MAX: commands per Kafka transaction at most
-  int batch_linger_ms = 2;  // PARCOURS_BATCH_LINGER_MS: wait this long to fill a batch
+  int batch_linger_ms = 5;  // PARCOURS_BATCH_LINGER_MS: most a batch waits for more commands
   int processors = 0;       // PARCOURS_PROCESSORS: command processors of the instance, each with a
                             // disjoint share of its partitions (decision 24); 0 = one per core
                             // it may use (common/cpus.h), at most one per partition

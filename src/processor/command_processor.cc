@@ -53,9 +53,9 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
       }
       // Revoked, or paused while in flight (catch-up will seek it back).
       if (!owned_.count(m->partition())) continue;
-      if (batch.empty()) {
-        deadline = Clock::now() + std::chrono::milliseconds(options_.batch_linger_ms);
-      }
+      const auto now = Clock::now();
+      if (batch.empty()) deadline = now + linger_.wait(now);
+      linger_.arrived(now);
       batch.push_back(std::move(m));
     }
     if (callback_failed_) {

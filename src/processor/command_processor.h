@@ -41,6 +41,7 @@
 #include "kafka/kafka_settings.h"
 #include "kafka/transactional_producer.h"
 #include "processor/batch_decider.h"
+#include "processor/batch_linger.h"
 #include "processor/crash_guard.h"
 #include "processor/deadline_scan.h"
 #include "processor/processor_probe.h"
@@ -60,7 +61,9 @@ struct ProcessorOptions {
   std::string transactional_id;   // stable per instance: fences this instance's zombie, and is
                                   // its static group member id (decision 20)
   int batch_max = 1000;           // commands per transaction at most
-  int batch_linger_ms = 2;        // wait this long after the first command to fill a batch
+  // Wait at most this long after a batch's first command for more to join it, when the rate
+  // of arrivals brings at least one within it (batch_linger.h).
+  int batch_linger_ms = 5;
   int keys_partitions = 3;
   // Milliseconds without a heartbeat after which the group gives a dead instance's partitions
   // to the others (an instance restarted sooner takes them back itself). It must outlast the
@@ -178,6 +181,7 @@ class CommandProcessor {
   std::atomic<bool> ready_{false};
   std::atomic<long> batches_{0};
   TransactionPhases phases_;  // of the last transaction, for the slow and failed batch logs
+  BatchLinger linger_;
 };
 
 }  // namespace parcours::processor

@@ -67,7 +67,8 @@ CommandProcessor::CommandProcessor(ProcessorOptions options, kafka::KafkaSetting
       registry_(registry),
       keys_(keys),
       probe_(probe),
-      cache_(options_.cache_entries, options_.cache_entries) {}
+      cache_(options_.cache_entries, options_.cache_entries),
+      linger_(std::chrono::milliseconds(options_.batch_linger_ms)) {}
 
 CommandProcessor::~CommandProcessor() = default;
 
