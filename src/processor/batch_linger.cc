@@ -25,7 +25,8 @@ double BatchLinger::rate(Clock::time_point now) const {
   return count_ * std::exp(-seconds_between(last_, now));
 }
 
-std::chrono::milliseconds BatchLinger::wait(Clock::time_point now) const {
+std::chrono::milliseconds BatchLinger::wait(Clock::time_point now, First first) const {
+  if (first == First::queued) return std::chrono::milliseconds(0);
   const double due_within_max = rate(now) * std::chrono::duration<double>(max_).count();
   return due_within_max >= 1.0 ? max_ : std::chrono::milliseconds(0);
 }

@@ -34,6 +34,7 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
         wait_ms = static_cast<int>(std::max<int64_t>(left.count(), 0));
       }
+      const auto asked = Clock::now();
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait_ms));
       if (callback_failed_) break;
       if (m->err() == RdKafka::ERR__TIMED_OUT) {
@@ -54,7 +55,7 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
       // Revoked, or paused while in flight (catch-up will seek it back).
       if (!owned_.count(m->partition())) continue;
       const auto now = Clock::now();
-      if (batch.empty()) deadline = now + linger_.wait(now);
+      if (batch.empty()) deadline = now + linger_.wait(now, BatchLinger::first_command(asked, now));
       linger_.arrived(now);
       batch.push_back(std::move(m));
     }
