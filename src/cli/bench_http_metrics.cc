@@ -121,6 +121,8 @@ double bucket_quantile(const MetricScrape& before, const MetricScrape& after,
 void print_server_figures(const MetricScrape& before, const MetricScrape& after) {
   std::printf(
       "server, from /metrics over the measured time (pN <= the bucket bound holding it):\n");
+  print_latency("batch: gather (linger)", before, after, "parcours_batch_phase_seconds",
+                "phase=\"gather\"");
   print_latency("batch: registry sync", before, after, "parcours_batch_phase_seconds",
                 "phase=\"registry_sync\"");
   print_latency("batch: decide", before, after, "parcours_batch_phase_seconds", "phase=\"decide\"");

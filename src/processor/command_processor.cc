@@ -25,6 +25,7 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     if (catch_up_pending() == Step::stop) return fatal_;
     batch.clear();
     auto deadline = Clock::time_point::max();
+    Clock::time_point first_taken{};
     while (batch.size() < static_cast<std::size_t>(options_.batch_max)) {
       int wait_ms = 100;
       if (!batch.empty()) {
@@ -55,7 +56,10 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
       // Revoked, or paused while in flight (catch-up will seek it back).
       if (!owned_.count(m->partition())) continue;
       const auto now = Clock::now();
-      if (batch.empty()) deadline = now + linger_.wait(now, BatchLinger::first_command(asked, now));
+      if (batch.empty()) {
+        first_taken = now;
+        deadline = now + linger_.wait(now, BatchLinger::first_command(asked, now));
+      }
       linger_.arrived(now);
       batch.push_back(std::move(m));
     }
@@ -68,6 +72,9 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
     if (batch.empty()) {
       idle();
       continue;
+    }
+    if (probe_) {
+      probe_->batch_gathered(std::chrono::duration<double>(Clock::now() - first_taken).count());
     }
     if (process(batch) == Step::stop) return fatal_;
   }

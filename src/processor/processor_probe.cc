@@ -55,12 +55,14 @@ ProcessorProbe::ProcessorProbe(prometheus::Registry& registry)
   auto& phases = prometheus::BuildHistogram()
                      .Name("parcours_batch_phase_seconds")
                      .Help(
-                         "Time a committed batch spent in each phase but the commit: "
-                         "registry_sync, decide (and seal), store (the WriteBatch), "
-                         "send_offsets (beside the first two, on a thread of its own)")
+                         "Time a batch spent in each phase but the commit: gather (from its "
+                         "first command to its last, the linger included), registry_sync, "
+                         "decide (and seal), store (the WriteBatch), send_offsets (beside "
+                         "registry_sync and decide, on a thread of its own)")
                      .Register(registry);
   const prometheus::Histogram::BucketBoundaries fine{
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+  gather_seconds_ = &phases.Add({{"phase", "gather"}}, fine);
   sync_seconds_ = &phases.Add({{"phase", "registry_sync"}}, fine);
   decide_seconds_ = &phases.Add({{"phase", "decide"}}, fine);
   store_seconds_ = &phases.Add({{"phase", "store"}}, fine);

@@ -5,9 +5,11 @@
 //   parcours_transaction_failures_total{kind}          abortable, indeterminate, fatal
 //   parcours_transaction_commit_seconds                histogram
 //   parcours_transaction_commands                      histogram of commands per transaction
-//   parcours_batch_phase_seconds{phase}                histogram: registry_sync, decide, store,
+//   parcours_batch_phase_seconds{phase}                histogram: gather (from the batch's
+//                                                      first command to its last, the linger
+//                                                      included), registry_sync, decide, store,
 //                                                      send_offsets (on its own thread, beside
-//                                                      the first two; the commit is the
+//                                                      the two before; the commit is the
 //                                                      histogram above)
 //   parcours_events_appended_total
 //   parcours_processor_partitions                      command partitions processed now
@@ -45,6 +47,8 @@ class ProcessorProbe {
   // every command, the WriteBatch.
   void batch_phases(double registry_sync_seconds, double decide_seconds, double store_seconds,
                     double send_offsets_seconds);
+  // A batch closed, `seconds` after its first command was taken (batch_linger.h).
+  void batch_gathered(double seconds) { gather_seconds_->Observe(seconds); }
   void events_appended(std::size_t n) { events_->Increment(static_cast<double>(n)); }
   void transaction_failed(const std::string& kind);
   // parcours_commands_failed_total{type}: commands whose processing threw, answered 500.
@@ -71,6 +75,7 @@ class ProcessorProbe {
   prometheus::Family<prometheus::Counter>& invariant_family_;
   prometheus::Family<prometheus::Gauge>& halted_family_;
   prometheus::Family<prometheus::Counter>& failed_family_;
+  prometheus::Histogram* gather_seconds_ = nullptr;
   prometheus::Histogram* sync_seconds_ = nullptr;
   prometheus::Histogram* decide_seconds_ = nullptr;
   prometheus::Histogram* store_seconds_ = nullptr;
