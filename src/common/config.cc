@@ -64,8 +64,9 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_BATCH_MAX")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_option("--batch-linger-ms", batch_linger_ms,
-                 "most a batch waits for more commands, when more are due (ms)")
+  app.add_option(
+         "--batch-linger-ms", batch_linger_ms,
+         "most a batch waits for more commands, after an idle spell and when more are due (ms)")
       ->envname("PARCOURS_BATCH_LINGER_MS")
       ->check(CLI::Range(0, 1000))
       ->capture_default_str();

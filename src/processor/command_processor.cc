@@ -35,7 +35,8 @@ std::string CommandProcessor::run(const std::atomic<bool>& stop) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
         wait_ms = static_cast<int>(std::max<int64_t>(left.count(), 0));
       }
-      const auto asked = Clock::now();
+      // Only a batch's first command asks how it came (BatchLinger::first_command).
+      const auto asked = batch.empty() ? Clock::now() : Clock::time_point{};
       std::unique_ptr<RdKafka::Message> m(consumer_->consume(wait_ms));
       if (callback_failed_) break;
       if (m->err() == RdKafka::ERR__TIMED_OUT) {

@@ -61,8 +61,9 @@ struct ProcessorOptions {
   std::string transactional_id;   // stable per instance: fences this instance's zombie, and is
                                   // its static group member id (decision 20)
   int batch_max = 1000;           // commands per transaction at most
-  // Wait at most this long after a batch's first command for more to join it, when the rate
-  // of arrivals brings at least one within it (batch_linger.h).
+  // Wait at most this long after a batch's first command for more to join it: only when that
+  // command came to an idle processor and the arrival rate brings another within the wait
+  // (batch_linger.h).
   int batch_linger_ms = 5;
   int keys_partitions = 3;
   // Milliseconds without a heartbeat after which the group gives a dead instance's partitions
