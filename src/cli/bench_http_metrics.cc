@@ -1,11 +1,14 @@
 #include "cli/bench_http_metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <map>
 #include <sstream>
+#include <string>
+#include <utility>
 
 namespace parcours::cli {
 
@@ -118,6 +121,52 @@ double bucket_quantile(const MetricScrape& before, const MetricScrape& after,
   return counts.rbegin()->first;
 }
 
+namespace {
+
+// The clients on a command's and a read's path, by the start and the end of their name (the
+// processors' are processor-producer, processor1-producer, ...).
+void print_round_trips(const MetricScrape& after) {
+  struct Client {
+    const char* what;
+    const char* starts;
+    const char* ends;
+  };
+  const Client clients[] = {{"access-log producer", "access-log", "-producer"},
+                            {"commands producer", "commands", "-producer"},
+                            {"processors' producers", "processor", "-producer"}};
+  for (const auto& c : clients) {
+    const RoundTrip rt = slowest_round_trip(after, c.starts, c.ends);
+    if (rt.avg_seconds < 0) continue;
+    std::printf("  %-30s avg %6.2f ms, p99 %6.2f ms (librdkafka, last statistics interval)\n",
+                (std::string("rtt: ") + c.what).c_str(), rt.avg_seconds * 1000,
+                rt.p99_seconds * 1000);
+  }
+}
+
+}  // namespace
+
+RoundTrip slowest_round_trip(const MetricScrape& scrape, std::string_view client_starts,
+                             std::string_view client_ends) {
+  const std::string starts = "client=\"" + std::string(client_starts);
+  const std::string ends = std::string(client_ends) + "\"";
+  RoundTrip rt;
+  for (const auto& s : scrape) {
+    const auto at = s.labels.find(starts);
+    if (at == std::string::npos) continue;
+    const auto close = s.labels.find('"', at + 8);
+    if (close == std::string::npos || close + 1 < ends.size() ||
+        s.labels.compare(close + 1 - ends.size(), ends.size(), ends) != 0) {
+      continue;
+    }
+    if (s.name == "parcours_kafka_broker_rtt_avg_seconds") {
+      rt.avg_seconds = std::max(rt.avg_seconds, s.value);
+    } else if (s.name == "parcours_kafka_broker_rtt_p99_seconds") {
+      rt.p99_seconds = std::max(rt.p99_seconds, s.value);
+    }
+  }
+  return rt;
+}
+
 void print_server_figures(const MetricScrape& before, const MetricScrape& after) {
   std::printf(
       "server, from /metrics over the measured time (pN <= the bucket bound holding it):\n");
@@ -145,6 +194,7 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
                 "");
   print_latency("read waiting for its access log", before, after, "parcours_access_log_ack_seconds",
                 "");
+  print_round_trips(after);
   // The server's CPU is a steadier figure than its tail latencies on a shared machine.
   const double cpu = metric_delta(before, after, "process_cpu_seconds_total");
   const double commands = metric_delta(before, after, "parcours_command_seconds_count");

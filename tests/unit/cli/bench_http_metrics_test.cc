@@ -68,5 +68,27 @@ TEST(BenchHttpMetrics, QuantileIsTheBoundOfTheBucketHoldingIt) {
   EXPECT_DOUBLE_EQ(bucket_quantile(before, after, "parcours_command_seconds", "", 0.99), 0);
 }
 
+// client_stats.h's gauges, one series per client and broker.
+const char* kRoundTrips =
+    R"(parcours_kafka_broker_rtt_avg_seconds{broker="127.0.0.1:9092/1",client="processor-producer"} 0.004
+parcours_kafka_broker_rtt_avg_seconds{broker="127.0.0.1:9092/1",client="processor1-producer"} 0.006
+parcours_kafka_broker_rtt_p99_seconds{broker="127.0.0.1:9092/1",client="processor1-producer"} 0.02
+parcours_kafka_broker_rtt_avg_seconds{broker="127.0.0.1:9092/1",client="processor-consumer"} 0.5
+parcours_kafka_broker_rtt_avg_seconds{broker="127.0.0.1:9092/1",client="access-log-producer"} 0.0015
+parcours_kafka_broker_rtt_p99_seconds{broker="127.0.0.1:9092/1",client="access-log-producer"} 0.004
+parcours_kafka_broker_requests_in_flight{broker="127.0.0.1:9092/1",client="access-log-producer"} 9
+)";
+
+TEST(BenchHttpMetrics, RoundTripIsTheSlowestOfTheClientsNamedSo) {
+  const auto s = parse_metrics(kRoundTrips);
+  const RoundTrip processors = slowest_round_trip(s, "processor", "-producer");
+  EXPECT_DOUBLE_EQ(processors.avg_seconds, 0.006);  // not the consumer's 0.5
+  EXPECT_DOUBLE_EQ(processors.p99_seconds, 0.02);
+  const RoundTrip log = slowest_round_trip(s, "access-log", "-producer");
+  EXPECT_DOUBLE_EQ(log.avg_seconds, 0.0015);
+  EXPECT_DOUBLE_EQ(log.p99_seconds, 0.004);
+  EXPECT_LT(slowest_round_trip(s, "commands", "-producer").avg_seconds, 0);
+}
+
 }  // namespace
 }  // namespace parcours::cli
