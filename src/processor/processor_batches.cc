@@ -121,9 +121,8 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   std::map<int32_t, int64_t> consumed;
   for (const auto* m : messages) consumed[m->partition()] = m->offset() + 1;
   const ConsumedOffsets offsets(options_.topics.commands, consumed);
-  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
   phases_ = {};
-  OpenTransaction transaction(*producer_, offsets.list(), group.get());
+  OpenTransaction transaction(*producer_, offsets.list(), *consumer_);
   if (!sync_registry()) return give_up(transaction, {}, messages);
   const double sync_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   store::StoreStatus failure;

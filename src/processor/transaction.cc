@@ -27,16 +27,55 @@ OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
                                  const std::vector<RdKafka::TopicPartition*>& offsets,
                                  const RdKafka::ConsumerGroupMetadata* group,
                                  int send_offsets_timeout_ms)
-    : producer_(producer), begun_(producer.begin()) {
-  if (!begun_.ok() || offsets.empty()) return;
-  // librdkafka takes one transactional call at a time; this thread makes the only one until
-  // get(), and nothing is produced meanwhile.
-  offsets_ = std::async(std::launch::async, [this, &offsets, group, send_offsets_timeout_ms] {
-    const auto t = Clock::now();
-    auto s = producer_.send_offsets(offsets, group, send_offsets_timeout_ms);
-    send_offsets_seconds_ = since(t);
-    return s;
-  });
+    : producer_(producer) {
+  open(
+      offsets, [group] { return group; }, send_offsets_timeout_ms);
+}
+
+OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
+                                 const std::vector<RdKafka::TopicPartition*>& offsets,
+                                 RdKafka::KafkaConsumer& consumer, int send_offsets_timeout_ms)
+    : producer_(producer) {
+  open(
+      offsets,
+      [this, &consumer] {
+        owned_group_.reset(consumer.groupMetadata());
+        return static_cast<const RdKafka::ConsumerGroupMetadata*>(owned_group_.get());
+      },
+      send_offsets_timeout_ms);
+}
+
+void OpenTransaction::open(const std::vector<RdKafka::TopicPartition*>& offsets,
+                           std::function<const RdKafka::ConsumerGroupMetadata*()> group,
+                           int send_offsets_timeout_ms) {
+  if (offsets.empty()) {
+    begun_ = producer_.begin();
+    begun_known_ = true;
+    return;
+  }
+  // librdkafka takes one transactional call at a time; this thread makes the only ones (begin,
+  // then the offsets) until get(), and nothing is produced before begin() has returned.
+  std::promise<kafka::KafkaStatus> begun;
+  begun_future_ = begun.get_future();
+  offsets_ =
+      std::async(std::launch::async, [this, &offsets, group = std::move(group),
+                                      send_offsets_timeout_ms, begun = std::move(begun)]() mutable {
+        auto b = producer_.begin();
+        begun.set_value(b);
+        if (!b.ok()) return b;
+        const auto t = Clock::now();
+        auto s = producer_.send_offsets(offsets, group(), send_offsets_timeout_ms);
+        send_offsets_seconds_ = since(t);
+        return s;
+      });
+}
+
+const kafka::KafkaStatus& OpenTransaction::begun() {
+  if (!begun_known_) {
+    begun_ = begun_future_.get();
+    begun_known_ = true;
+  }
+  return begun_;
 }
 
 OpenTransaction::~OpenTransaction() {
@@ -47,7 +86,7 @@ OpenTransaction::~OpenTransaction() {
 }
 
 kafka::KafkaStatus OpenTransaction::wait_for_offsets(TransactionPhases* phases) {
-  if (!begun_.ok()) return begun_;
+  if (!begun().ok()) return begun_;
   if (!offsets_.valid()) return {};
   const auto t = Clock::now();
   const auto s = offsets_.get();
@@ -57,7 +96,7 @@ kafka::KafkaStatus OpenTransaction::wait_for_offsets(TransactionPhases* phases) 
 }
 
 kafka::KafkaStatus OpenTransaction::produce(const std::vector<OutRecord>& records) {
-  if (!begun_.ok()) return begun_;
+  if (!begun().ok()) return begun_;
   const auto t = Clock::now();
   kafka::KafkaStatus s;
   for (std::size_t i = 0; s.ok() && i < records.size(); ++i) {

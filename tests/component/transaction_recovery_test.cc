@@ -356,6 +356,23 @@ TEST_F(WithGroup, TheOffsetsAreSentWhileTheBatchIsDecided) {
   expect_committed_once(s, phases, std::move(producer));
 }
 
+TEST_F(WithGroup, TheGroupIsAskedOfTheConsumerBesideTheBatch) {
+  // The processor's form: the group's metadata is asked of the consumer on the offsets' thread,
+  // with begin(); the records wait for begin(), and the offsets still commit with them.
+  auto producer = producer_with_loading_coordinator();
+  ASSERT_NE(producer, nullptr);
+  const auto started = std::chrono::steady_clock::now();
+  OpenTransaction transaction(*producer, offsets_.list(), *consumer_);
+  const double opened =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_LT(opened, 0.5) << "opening waited for the offsets";
+  const auto all = records(0);
+  ASSERT_TRUE(transaction.produce({all.begin(), all.begin() + 3}).ok());
+  TransactionPhases phases;
+  const auto s = transaction.commit({all.begin() + 3, all.end()}, {}, kCommitTimeoutMs, &phases);
+  expect_committed_once(s, phases, std::move(producer));
+}
+
 TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
   // A batch put back after its offsets were sent (the registry could not sync) is aborted on
   // the same producer; so is one whose path forgot to end it. The next batch commits on it.
