@@ -8,7 +8,7 @@
 #include <map>
 #include <sstream>
 #include <string>
-#include <utility>
+#include <string_view>
 
 namespace parcours::cli {
 
@@ -43,11 +43,25 @@ bool parse_line(const std::string& line, MetricSample* out) {
   return end != begin;
 }
 
+// The value of label `key` in a sample's labels ("" if absent). Label values here are names
+// and numbers: an escaped quote inside one is not looked for.
+std::string_view label_value(std::string_view labels, std::string_view key) {
+  for (std::size_t at = labels.find(key); at != std::string_view::npos;
+       at = labels.find(key, at + 1)) {
+    const std::size_t open = at + key.size();
+    const bool starts_label = at == 0 || labels[at - 1] == ',';
+    if (!starts_label || labels.substr(open, 2) != "=\"") continue;
+    const std::size_t close = labels.find('"', open + 2);
+    if (close == std::string_view::npos) return {};
+    return labels.substr(open + 2, close - open - 2);
+  }
+  return {};
+}
+
 // The `le` bound of a bucket's labels.
 double bucket_bound(const std::string& labels) {
-  const auto at = labels.find("le=\"");
-  if (at == std::string::npos) return std::numeric_limits<double>::quiet_NaN();
-  const std::string v = labels.substr(at + 4, labels.find('"', at + 4) - at - 4);
+  const std::string v(label_value(labels, "le"));
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
   if (v == "+Inf") return std::numeric_limits<double>::infinity();
   return std::strtod(v.c_str(), nullptr);
 }
@@ -147,17 +161,10 @@ void print_round_trips(const MetricScrape& after) {
 
 RoundTrip slowest_round_trip(const MetricScrape& scrape, std::string_view client_starts,
                              std::string_view client_ends) {
-  const std::string starts = "client=\"" + std::string(client_starts);
-  const std::string ends = std::string(client_ends) + "\"";
   RoundTrip rt;
   for (const auto& s : scrape) {
-    const auto at = s.labels.find(starts);
-    if (at == std::string::npos) continue;
-    const auto close = s.labels.find('"', at + 8);
-    if (close == std::string::npos || close + 1 < ends.size() ||
-        s.labels.compare(close + 1 - ends.size(), ends.size(), ends) != 0) {
-      continue;
-    }
+    const std::string_view client = label_value(s.labels, "client");
+    if (!client.starts_with(client_starts) || !client.ends_with(client_ends)) continue;
     if (s.name == "parcours_kafka_broker_rtt_avg_seconds") {
       rt.avg_seconds = std::max(rt.avg_seconds, s.value);
     } else if (s.name == "parcours_kafka_broker_rtt_p99_seconds") {
