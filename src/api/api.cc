@@ -48,6 +48,22 @@ bool matches(std::string_view path, const std::vector<std::string>& parts, std::
 
 Api::Api(ApiDeps deps) : deps_(std::move(deps)) {
   if (!deps_.defer) deps_.defer = [](std::function<void()> task) { task(); };
+  visible_wait_.waiters = deps_.waiters;
+  visible_wait_.bound = deps_.views ? deps_.reply_visible_wait : std::chrono::milliseconds(0);
+  projections::ViewsStore* views = deps_.views;
+  visible_wait_.shown = [views](const std::string& journey) -> std::optional<long> {
+    try {
+      auto state = views->journey(journey);
+      return state ? state->version : 0;
+    } catch (const std::exception&) {
+      return std::nullopt;  // the answer goes at once
+    }
+  };
+  if (ApiProbe* probe = deps_.probe) {
+    visible_wait_.waited = [probe](double seconds, bool reached) {
+      probe->reply_visible_wait(seconds, reached);
+    };
+  }
 }
 
 // A route: "{id}" in its path matches one id segment ([A-Za-z0-9_-]{1,64}). An open route

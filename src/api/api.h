@@ -31,6 +31,7 @@
 #include "api/rate_limiter.h"
 #include "api/read_policy.h"
 #include "api/version_waiters.h"
+#include "api/visible_answer.h"
 #include "auth/jwt.h"
 #include "crypto/identity_cipher.h"
 #include "domain/date.h"
@@ -57,6 +58,9 @@ struct ApiDeps {
   // Read at each scrape beside the probe's registry (the stores' RocksDB figures).
   std::vector<const prometheus::Collectable*> collectables;
   std::chrono::milliseconds min_version_wait{5000};
+  // How long a command's answer may wait for this instance's read models to show its version
+  // (decision 30); 0 = answered as soon as the reply comes.
+  std::chrono::milliseconds reply_visible_wait{0};
   // At most this many ?min_version waits per organisation at once; beyond, 429.
   std::size_t max_waits_per_org = 200;
   RateLimiter* limiter = nullptr;  // per-token rate limit; nullptr = none
@@ -128,6 +132,7 @@ class Api {
   static const std::vector<Route>& route_table();
 
   ApiDeps deps_;
+  VisibleAnswerWait visible_wait_;  // of accepted commands' answers, from deps_
 };
 
 }  // namespace parcours::api

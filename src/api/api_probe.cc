@@ -33,6 +33,16 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
   version_wait_ = &latency(registry, "parcours_read_version_wait_seconds",
                            "How long a read with ?min_version waited for the read models to "
                            "reach its version");
+  reply_visible_wait_ = &latency(registry, "parcours_reply_visible_wait_seconds",
+                                 "How long an accepted command's answer waited for the read "
+                                 "models to show its version");
+  reply_visible_timeouts_ = &prometheus::BuildCounter()
+                                 .Name("parcours_reply_visible_timeouts_total")
+                                 .Help(
+                                     "Accepted commands answered at the bound of their wait, "
+                                     "the read models not showing their version yet")
+                                 .Register(registry)
+                                 .Add({});
   access_ack_ = &latency(registry, "parcours_access_log_ack_seconds",
                          "How long a read showing the identity waited for its access-log entry "
                          "to be acknowledged");
@@ -64,6 +74,11 @@ void ApiProbe::command_latency(const std::string& type, double seconds) {
 
 void ApiProbe::version_wait(double seconds) {
   version_wait_->Observe(seconds);  // prometheus-cpp's histograms are thread-safe
+}
+
+void ApiProbe::reply_visible_wait(double seconds, bool reached) {
+  reply_visible_wait_->Observe(seconds);  // prometheus-cpp's metrics are thread-safe
+  if (!reached) reply_visible_timeouts_->Increment();
 }
 
 void ApiProbe::access_log_ack(double seconds) {

@@ -22,6 +22,10 @@ class ApiProbe {
   // parcours_read_version_wait_seconds: how long a ?min_version read waited for the read models
   // to reach its version (reads that found it there at once wait nothing and are not counted).
   void version_wait(double seconds);
+  // parcours_reply_visible_wait_seconds: how long an accepted command's answer waited for the
+  // read models to show its version (answers that found it there at once are not counted);
+  // parcours_reply_visible_timeouts_total: answers sent at the bound, the version not shown.
+  void reply_visible_wait(double seconds, bool reached);
   // parcours_access_log_ack_seconds: how long a read that shows the identity waited for its
   // access-log entry to be acknowledged (JOURNEY §6: logged before it is served).
   void access_log_ack(double seconds);
@@ -41,6 +45,8 @@ class ApiProbe {
   prometheus::Family<prometheus::Gauge>& lag_;
   prometheus::Histogram* version_wait_ = nullptr;
   prometheus::Histogram* access_ack_ = nullptr;
+  prometheus::Histogram* reply_visible_wait_ = nullptr;
+  prometheus::Counter* reply_visible_timeouts_ = nullptr;
   std::mutex mu_;
   std::map<std::pair<std::string, int>, prometheus::Counter*> request_handles_;
   std::map<std::string, prometheus::Histogram*> seconds_handles_;

@@ -9,6 +9,7 @@
 #include "api/logged_answer.h"
 #include "api/problem_map.h"
 #include "api/responses.h"
+#include "api/visible_answer.h"
 #include "common/clock.h"
 #include "crypto/free_text_cipher.h"
 #include "domain/decide.h"
@@ -64,17 +65,27 @@ void Api::submit(processor::CommandRecord cmd, const Caller& caller, http::Respo
   ApiProbe* probe = deps_.probe;
   RateLimiter* proofs = deps_.proof_limiter;
   const std::string org = caller.principal.org;
-  deps_.gateway->submit(std::move(cmd), [respond, started, type, probe, proofs, org](
-                                            int status, const nlohmann::json& body) {
+  const std::string journey = cmd.stream == "journey" ? cmd.stream_id : std::string();
+  // The command's latency counts to its answer, a wait for the read models included.
+  http::Responder answer = [respond, started, type, probe](http::Response r) {
     if (probe) {
       probe->command_latency(type, std::chrono::duration<double>(Clock::now() - started).count());
     }
-    if (status == 200 || status == 201) return respond(json_response(status, body));
+    respond(std::move(r));
+  };
+  deps_.gateway->submit(std::move(cmd), [this, answer, type, proofs, org, journey](
+                                            int status, const nlohmann::json& body) {
+    if (status == 200 || status == 201) {
+      const auto version = body.find("version");
+      const long v =
+          version != body.end() && version->is_number_integer() ? version->get<long>() : 0;
+      return answer_when_shown(visible_wait_, journey, v, json_response(status, body), answer);
+    }
     const std::string code = body.value("code", "internal");
     if (proofs && ((type == "JoinJourney" && status == 404) || tells_age(code))) {
       (void)proofs->allow(org);
     }
-    respond(problem(code, body.value("detail", ""), status));
+    answer(problem(code, body.value("detail", ""), status));
   });
 }
 

@@ -197,6 +197,8 @@ void print_server_figures(const MetricScrape& before, const MetricScrape& after)
   print_latency("GET /v1/journeys/{id}", before, after, "parcours_http_request_seconds",
                 "route=\"/v1/journeys/{id}\"");
   print_latency("command intake to reply", before, after, "parcours_command_seconds", "");
+  print_latency("answer waiting for its version", before, after,
+                "parcours_reply_visible_wait_seconds", "");
   print_latency("read waiting for its version", before, after, "parcours_read_version_wait_seconds",
                 "");
   print_latency("read waiting for its access log", before, after, "parcours_access_log_ack_seconds",

@@ -260,6 +260,7 @@ int serve(common::Config config) {
   deps.probe = &api_probe;
   deps.collectables = {&store_metrics, &process_metrics};
   deps.min_version_wait = std::chrono::milliseconds(config.min_version_wait_ms);
+  deps.reply_visible_wait = std::chrono::milliseconds(config.reply_visible_wait_ms);
   deps.run_deadlines = [&processor](domain::Date day) { processor.request_deadlines(day); };
   deps.ready = [&] {
     return processor.ready() && projector.caught_up() && access_projector.caught_up() &&

@@ -83,6 +83,11 @@ void Config::declare(CLI::App& app, bool with_secrets) {
       ->envname("PARCOURS_MIN_VERSION_WAIT_MS")
       ->check(CLI::Range(0, 60000))
       ->capture_default_str();
+  app.add_option("--reply-visible-wait-ms", reply_visible_wait_ms,
+                 "most an accepted command's answer waits for the read models to show it (ms)")
+      ->envname("PARCOURS_REPLY_VISIBLE_WAIT_MS")
+      ->check(CLI::Range(0, 60000))
+      ->capture_default_str();
   app.add_option("--session-timeout-ms", session_timeout_ms,
                  "processor group session: a dead instance's partitions move after this (ms; "
                  "brokers refuse less than their group.min.session.timeout.ms)")

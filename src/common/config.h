@@ -46,10 +46,13 @@ struct Config {
   int processors = 0;       // PARCOURS_PROCESSORS: command processors of the instance, each with a
                             // disjoint share of its partitions (decision 24); 0 = one per core
                             // it may use (common/cpus.h), at most one per partition
-  int reply_timeout_ms = 10000;    // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
-  int min_version_wait_ms = 5000;  // PARCOURS_MIN_VERSION_WAIT_MS: bound of ?min_version waits
-  int session_timeout_ms = 10000;  // PARCOURS_SESSION_TIMEOUT_MS: the processors' group session:
-                                   // a dead instance's partitions move after this (decision 20)
+  int reply_timeout_ms = 10000;     // PARCOURS_REPLY_TIMEOUT_MS: then 504, retry with the same key
+  int min_version_wait_ms = 5000;   // PARCOURS_MIN_VERSION_WAIT_MS: bound of ?min_version waits
+  int reply_visible_wait_ms = 200;  // PARCOURS_REPLY_VISIBLE_WAIT_MS: most an accepted command's
+                                    // answer waits for the instance's read models to show its
+                                    // version (decision 30); 0 = no wait
+  int session_timeout_ms = 10000;   // PARCOURS_SESSION_TIMEOUT_MS: the processors' group session:
+                                    // a dead instance's partitions move after this (decision 20)
   // --- HTTP limits
   int max_body_bytes = 64 << 10;  // PARCOURS_MAX_BODY_BYTES: larger bodies get 413
   int http_threads = 2;           // PARCOURS_HTTP_THREADS

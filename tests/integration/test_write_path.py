@@ -72,6 +72,26 @@ class WritePath(unittest.TestCase):
         self.assertEqual(v.json["ok"], True)
         self.assertEqual(v.json["head_hash"], mine[-1]["hash"])
 
+    def test_an_answer_means_this_instance_reads_the_write(self):
+        # Decision 30: an accepted command is answered once this instance's read models show
+        # its version, so a read right after the answer, without ?min_version, shows the write.
+        s, t = self.s, self.t
+        j = "j-" + uuid.uuid4().hex[:8]
+        self.assertEqual(s.command(j, "OpenJourney", {"person": person(), "department": "74"}, t).status, 201)
+        stale = []
+        for i in range(40):
+            r = s.command(j, "RecordFollowUp", {"followup_id": f"f{i}", "date": "2026-11-23",
+                                                "kind": "interview"}, t)
+            self.assertEqual(r.status, 201, r)
+            q = s.journey(j, t)
+            self.assertEqual(q.status, 200, q)
+            if q.json["version"] != r.json["version"]:
+                stale.append((r.json["version"], q.json["version"]))
+        self.assertEqual(stale, [], "reads right after their answer that did not show the write")
+        metrics = s.request("GET", "/metrics").raw
+        self.assertRegex(metrics, r"(?m)^parcours_reply_visible_wait_seconds_count \d+")
+        self.assertRegex(metrics, r"(?m)^parcours_reply_visible_timeouts_total 0")
+
     def test_same_idempotency_key_appends_once(self):
         s, t = self.s, self.t
         j = "j-" + uuid.uuid4().hex[:8]
