@@ -92,6 +92,23 @@ class WritePath(unittest.TestCase):
         self.assertRegex(metrics, r"(?m)^parcours_reply_visible_wait_seconds_count \d+")
         self.assertRegex(metrics, r"(?m)^parcours_reply_visible_timeouts_total 0")
 
+    def test_a_command_sees_the_organisation_changes_acknowledged_before_it(self):
+        # ARCHITECTURE §3: an organisation deactivated, and answered so, just before a command
+        # of its own. On an idle instance nothing else syncs the registry within a few ms of
+        # the deactivation's answer (the API looks again only for an organisation it does not
+        # know as active, the timers every 500 ms): the processor's own sync must see it.
+        s = self.s
+        for i in range(5):
+            org = "late-" + uuid.uuid4().hex[:6]
+            s.register(org, "prescriber", prescriber_kind="FT")
+            t = s.token("bob", org=org)
+            j = "j-" + uuid.uuid4().hex[:8]
+            self.assertEqual(s.command(j, "OpenJourney", {"person": person(), "department": "74"}, t).status, 201)
+            self.assertEqual(s.org_command(org, "DeactivateOrganization", {}, key="deact-" + org).status, 201)
+            r = s.command(j, "RecordFollowUp", {"followup_id": "f1", "date": "2026-11-23",
+                                                "kind": "interview"}, t)
+            self.assertEqual((r.status, r.json.get("code")), (403, "forbidden"), r)
+
     def test_same_idempotency_key_appends_once(self):
         s, t = self.s, self.t
         j = "j-" + uuid.uuid4().hex[:8]
