@@ -166,6 +166,7 @@ class CommandProcessor {
   StateCache cache_;
   std::unique_ptr<Rebalance> rebalance_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
+  GroupMetadata group_;  // consumer_'s, for the transactions' offsets, asked once per generation
   std::unique_ptr<kafka::TransactionalProducer> producer_;
   std::set<int32_t> owned_;    // caught up and resumed: their commands are processed
   std::set<int32_t> pending_;  // assigned, paused, waiting for catch-up

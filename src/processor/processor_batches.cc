@@ -122,7 +122,8 @@ CommandProcessor::Step CommandProcessor::decide_and_commit(
   for (const auto* m : messages) consumed[m->partition()] = m->offset() + 1;
   const ConsumedOffsets offsets(options_.topics.commands, consumed);
   phases_ = {};
-  OpenTransaction transaction(*producer_, offsets.list(), *consumer_);
+  OpenTransaction transaction(*producer_, offsets.list(),
+                              [this, consumer = consumer_.get()] { return group_.get(*consumer); });
   if (!sync_registry()) return give_up(transaction, {}, messages);
   const double sync_seconds = std::chrono::duration<double>(Clock::now() - started).count();
   store::StoreStatus failure;
@@ -295,6 +296,7 @@ CommandProcessor::Step CommandProcessor::transaction_failed(
                                           {"produce_seconds", phases_.produce},
                                           {"commit_seconds", phases_.commit}});
   if (probe_) probe_->transaction_failed(kafka::to_string(s.failure));
+  group_.forget();  // a generation the group coordinator no longer takes, perhaps
   // Not a crash: the attempt records go back to what they were.
   store::StoreStatus failure;
   if (!write_attempts(restore, &failure)) return store_failed(failure, "attempt records");

@@ -147,6 +147,7 @@ void CommandProcessor::drop_consumer(const std::string& why) {
 }
 
 void CommandProcessor::on_assign(const std::vector<int32_t>& partitions) {
+  group_.forget();  // a new generation
   pending_.insert(partitions.begin(), partitions.end());
   next_catch_up_ = Clock::now();
   catch_up_backoff_ms_ = 0;
@@ -156,6 +157,7 @@ void CommandProcessor::on_assign(const std::vector<int32_t>& partitions) {
 }
 
 void CommandProcessor::on_revoke() {
+  group_.forget();  // the group changes, or the consumer (drop_consumer)
   owned_.clear();
   pending_.clear();
   for (const auto& [p, broken] : halted_) {

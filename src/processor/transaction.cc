@@ -35,14 +35,44 @@ OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
 OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
                                  const std::vector<RdKafka::TopicPartition*>& offsets,
                                  RdKafka::KafkaConsumer& consumer, int send_offsets_timeout_ms)
+    : OpenTransaction(
+          producer, offsets,
+          [&consumer] {
+            return std::shared_ptr<const RdKafka::ConsumerGroupMetadata>(consumer.groupMetadata());
+          },
+          send_offsets_timeout_ms) {}
+
+OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
+                                 const std::vector<RdKafka::TopicPartition*>& offsets,
+                                 GroupSource group, int send_offsets_timeout_ms)
     : producer_(producer) {
   open(
       offsets,
-      [this, &consumer] {
-        owned_group_.reset(consumer.groupMetadata());
-        return static_cast<const RdKafka::ConsumerGroupMetadata*>(owned_group_.get());
+      [this, group = std::move(group)] {
+        owned_group_ = group();
+        return owned_group_.get();
       },
       send_offsets_timeout_ms);
+}
+
+std::shared_ptr<const RdKafka::ConsumerGroupMetadata> GroupMetadata::get(
+    RdKafka::KafkaConsumer& consumer) {
+  std::lock_guard lock(mu_);
+  if (!kept_) {
+    ++asked_;
+    kept_.reset(consumer.groupMetadata());
+  }
+  return kept_;
+}
+
+void GroupMetadata::forget() {
+  std::lock_guard lock(mu_);
+  kept_.reset();
+}
+
+long GroupMetadata::asked() const {
+  std::lock_guard lock(mu_);
+  return asked_;
 }
 
 void OpenTransaction::open(const std::vector<RdKafka::TopicPartition*>& offsets,

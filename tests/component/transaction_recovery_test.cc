@@ -373,6 +373,38 @@ TEST_F(WithGroup, TheGroupIsAskedOfTheConsumerBesideTheBatch) {
   expect_committed_once(s, phases, std::move(producer));
 }
 
+TEST_F(WithGroup, TheGroupIsAskedOnceUntilForgotten) {
+  // The processor's form since: the group's metadata is asked of the consumer for the first
+  // transaction only, and again once forgotten (a rebalance, a failed transaction). Every
+  // transaction's offsets commit with it.
+  std::string error;
+  auto producer = make(&error);
+  ASSERT_NE(producer, nullptr) << error;
+  GroupMetadata group;
+  auto source = [&] { return group.get(*consumer_); };
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    OpenTransaction transaction(*producer, offsets_.list(), source);
+    TransactionPhases phases;
+    const auto s = transaction.commit(records(attempt), {}, kCommitTimeoutMs, &phases);
+    ASSERT_TRUE(s.ok()) << s.message;
+  }
+  EXPECT_EQ(group.asked(), 1);
+  group.forget();
+  {
+    OpenTransaction transaction(*producer, offsets_.list(), source);
+    TransactionPhases phases;
+    const auto s = transaction.commit(records(3), {}, kCommitTimeoutMs, &phases);
+    ASSERT_TRUE(s.ok()) << s.message;
+  }
+  EXPECT_EQ(group.asked(), 2);
+  producer.reset();
+  const auto in_log = count_in_log({{0, 0}, {0, 1}, {0, 2}, {0, 3}});
+  for (int c = 0; c < 8; ++c) {
+    auto it = in_log.find(c);
+    EXPECT_EQ(it == in_log.end() ? 0 : it->second, 4) << "command " << c << ", four batches";
+  }
+}
+
 TEST_F(WithGroup, ABatchGivenUpBeforeItsRecordsLeavesTheProducerUsable) {
   // A batch put back after its offsets were sent (the registry could not sync) is aborted on
   // the same producer; so is one whose path forgot to end it. The next batch commits on it.
