@@ -80,10 +80,6 @@ class ConsumedOffsets {
   std::vector<RdKafka::TopicPartition*> list_;
 };
 
-// A batch's transaction from begin() to its end. The producer, `offsets` and `group` must
-// outlive it. Exactly one of commit(), abandon() or drop() ends it; the destructor abandons
-// a transaction that none ended (a path that forgot would otherwise leave it open, and the
-// next begin() would fail).
 // The consumer group's metadata a processor's transactions send their offsets with (KIP-447:
 // member id, generation, group instance id). librdkafka answers groupMetadata() from the
 // consumer's main thread, a wake-up of another thread (0.8 ms on average at 500 commands/s on
@@ -108,6 +104,10 @@ class GroupMetadata {
   long asked_ = 0;
 };
 
+// A batch's transaction from begin() to its end. The producer, `offsets` and `group` must
+// outlive it. Exactly one of commit(), abandon() or drop() ends it; the destructor abandons
+// a transaction that none ended (a path that forgot would otherwise leave it open, and the
+// next begin() would fail).
 class OpenTransaction {
  public:
   // Begins the transaction and sends `offsets` on a thread of its own (with no offsets, begins
@@ -163,8 +163,8 @@ class OpenTransaction {
   const kafka::KafkaStatus& begun();
 
   kafka::TransactionalProducer& producer_;
-  std::shared_ptr<const RdKafka::ConsumerGroupMetadata> owned_group_;  // before offsets_, which
-                                                                       // uses it
+  // Before offsets_, which uses it.
+  std::shared_ptr<const RdKafka::ConsumerGroupMetadata> owned_group_;
   kafka::KafkaStatus begun_;
   bool begun_known_ = false;
   std::future<kafka::KafkaStatus> begun_future_;  // set by the offsets' thread
