@@ -10,6 +10,11 @@ const prometheus::Histogram::BucketBoundaries kLatency = {
 prometheus::Histogram& latency(prometheus::Registry& registry, const char* name, const char* help) {
   return prometheus::BuildHistogram().Name(name).Help(help).Register(registry).Add({}, kLatency);
 }
+
+// An unlabelled counter.
+prometheus::Counter& counter(prometheus::Registry& registry, const char* name, const char* help) {
+  return prometheus::BuildCounter().Name(name).Help(help).Register(registry).Add({});
+}
 }  // namespace
 
 ApiProbe::ApiProbe(prometheus::Registry& registry)
@@ -36,23 +41,15 @@ ApiProbe::ApiProbe(prometheus::Registry& registry)
   reply_visible_wait_ = &latency(registry, "parcours_reply_visible_wait_seconds",
                                  "How long an accepted command's answer waited for the read "
                                  "models to show its version");
-  reply_visible_timeouts_ = &prometheus::BuildCounter()
-                                 .Name("parcours_reply_visible_timeouts_total")
-                                 .Help(
+  reply_visible_timeouts_ = &counter(registry, "parcours_reply_visible_timeouts_total",
                                      "Accepted commands answered at the bound of their wait, "
-                                     "the read models not showing their version yet")
-                                 .Register(registry)
-                                 .Add({});
+                                     "the read models not showing their version yet");
   access_ack_ = &latency(registry, "parcours_access_log_ack_seconds",
                          "How long a read showing the identity waited for its access-log entry "
                          "to be acknowledged");
-  access_failures_ = &prometheus::BuildCounter()
-                          .Name("parcours_access_log_failures_total")
-                          .Help(
+  access_failures_ = &counter(registry, "parcours_access_log_failures_total",
                               "Access-log entries the broker did not take (a read of personal "
-                              "data that could not be logged was not served)")
-                          .Register(registry)
-                          .Add({});
+                              "data that could not be logged was not served)");
 }
 
 void ApiProbe::request(const std::string& route, int status, double seconds) {
