@@ -239,7 +239,7 @@ kafka::KafkaStatus CommandProcessor::commit_transaction(const std::vector<OutRec
                                                         double* seconds) {
   const auto started = Clock::now();
   const ConsumedOffsets offsets(options_.topics.commands, consumed);
-  std::unique_ptr<RdKafka::ConsumerGroupMetadata> group(consumer_->groupMetadata());
+  const auto group = group_.get(*consumer_);
   const kafka::KafkaStatus s =
       write_batch(*producer_, out, offsets.list(), group.get(), headed, kCommitTimeoutMs, &phases_);
   *seconds = std::chrono::duration<double>(Clock::now() - started).count();

@@ -34,16 +34,6 @@ OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
 
 OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
                                  const std::vector<RdKafka::TopicPartition*>& offsets,
-                                 RdKafka::KafkaConsumer& consumer, int send_offsets_timeout_ms)
-    : OpenTransaction(
-          producer, offsets,
-          [&consumer] {
-            return std::shared_ptr<const RdKafka::ConsumerGroupMetadata>(consumer.groupMetadata());
-          },
-          send_offsets_timeout_ms) {}
-
-OpenTransaction::OpenTransaction(kafka::TransactionalProducer& producer,
-                                 const std::vector<RdKafka::TopicPartition*>& offsets,
                                  GroupSource group, int send_offsets_timeout_ms)
     : producer_(producer) {
   open(

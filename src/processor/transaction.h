@@ -116,14 +116,8 @@ class OpenTransaction {
                   const std::vector<RdKafka::TopicPartition*>& offsets,
                   const RdKafka::ConsumerGroupMetadata* group,
                   int send_offsets_timeout_ms = kSendOffsetsTimeoutMs);
-  // The same, with the group's metadata asked of `consumer` on that thread too: librdkafka
-  // answers it from the consumer's main thread, another wake-up (0.8 ms on average at 500
-  // commands/s on two busy cores) that no longer comes before the batch is decided.
-  OpenTransaction(kafka::TransactionalProducer& producer,
-                  const std::vector<RdKafka::TopicPartition*>& offsets,
-                  RdKafka::KafkaConsumer& consumer,
-                  int send_offsets_timeout_ms = kSendOffsetsTimeoutMs);
-  // The same, with the group's metadata from `group`, called on that thread (GroupMetadata).
+  // The same, with the group's metadata from `group`, called on that thread too, so that
+  // asking the consumer for it (GroupMetadata) never comes before the batch is decided.
   using GroupSource = std::function<std::shared_ptr<const RdKafka::ConsumerGroupMetadata>()>;
   OpenTransaction(kafka::TransactionalProducer& producer,
                   const std::vector<RdKafka::TopicPartition*>& offsets, GroupSource group,

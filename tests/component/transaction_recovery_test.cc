@@ -362,7 +362,9 @@ TEST_F(WithGroup, TheGroupIsAskedOfTheConsumerBesideTheBatch) {
   auto producer = producer_with_loading_coordinator();
   ASSERT_NE(producer, nullptr);
   const auto started = std::chrono::steady_clock::now();
-  OpenTransaction transaction(*producer, offsets_.list(), *consumer_);
+  OpenTransaction transaction(*producer, offsets_.list(), [this] {
+    return std::shared_ptr<const RdKafka::ConsumerGroupMetadata>(consumer_->groupMetadata());
+  });
   const double opened =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_LT(opened, 0.5) << "opening waited for the offsets";
