@@ -95,8 +95,9 @@ std::optional<std::string> unbase64_public(std::string_view text) {
     return v;
   }();
   if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
+  // Written in place, not appended: a push_back per byte cost more than the decoding.
+  std::string out(text.size() / 4 * 3, '\0');
+  std::size_t n_out = 0;
   for (std::size_t i = 0; i < text.size(); i += 4) {
     unsigned c[4];
     for (int k = 0; k < 4; ++k) c[k] = kValue[static_cast<unsigned char>(text[i + k])];
@@ -110,10 +111,11 @@ std::optional<std::string> unbase64_public(std::string_view text) {
     if (pad == 2 && (c[1] & 0x0f) != 0) return std::nullopt;
     if (pad == 1 && (c[2] & 0x03) != 0) return std::nullopt;
     const unsigned n = c[0] << 18 | c[1] << 12 | (pad == 2 ? 0 : c[2] << 6) | (pad ? 0 : c[3]);
-    out.push_back(static_cast<char>(n >> 16));
-    if (pad < 2) out.push_back(static_cast<char>((n >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(n & 0xff));
+    out[n_out++] = static_cast<char>(n >> 16);
+    if (pad < 2) out[n_out++] = static_cast<char>((n >> 8) & 0xff);
+    if (pad < 1) out[n_out++] = static_cast<char>(n & 0xff);
   }
+  out.resize(n_out);
   return out;
 }
 
