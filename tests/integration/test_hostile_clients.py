@@ -275,7 +275,10 @@ class HostileClients(unittest.TestCase):
 
     def storm(self, n, statuses, failures):
         rng = random.Random(SEED * 100 + n)
-        conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30)
+
+        def connect():
+            return http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30)
+        conn = connect()
         families = [self.journey_command] * 5 + [self.read] * 3 + [self.lookup, self.org_command]
         for _ in range(REQUESTS_PER_CLIENT):
             family = rng.choice(families)
@@ -294,15 +297,15 @@ class HostileClients(unittest.TestCase):
                 # A request the server refused to parse may close the connection; it must still
                 # have been answered, which the raw exchanges check. Reconnect and go on.
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30)
-                if isinstance(e, TimeoutError) or isinstance(e, socket.timeout):
+                conn = connect()
+                if isinstance(e, TimeoutError):  # socket.timeout is TimeoutError
                     failures.append(f"{what}: no answer in 30 s")
                 continue
             statuses[status] = statuses.get(status, 0) + 1
             self.check_answer(what, status, h, b, failures)
             if h.get("Connection", "").lower() == "close":
                 conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.s.port, timeout=30)
+                conn = connect()
         conn.close()
 
     def raw_exchange(self, rng, failures):
